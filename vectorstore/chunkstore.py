@@ -1,0 +1,139 @@
+"""Articles and chunk offsets in SQLite. Chunk text is never stored twice: it is
+body[start:end], sliced by SQLite (substr counts characters on TEXT)."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, authors TEXT NOT NULL, url TEXT,
+  source TEXT, meta TEXT NOT NULL, body TEXT NOT NULL, hash TEXT NOT NULL, minhash BLOB,
+  added_at TEXT DEFAULT (datetime('now')));
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(hash);
+CREATE TABLE IF NOT EXISTS chunks (
+  id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
+  n INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+
+
+class ChunkStore:
+    FILE = "chunks.sqlite"
+
+    def __init__(self, path: Path, readonly: bool = False):
+        self.path = path
+        uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+        self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        self.lock = threading.Lock()
+        if not readonly:
+            self.db.executescript("PRAGMA journal_mode=DELETE;" + SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _q(self, sql: str, args=()):
+        with self.lock:
+            return self.db.execute(sql, args).fetchall()
+
+    # -- writes (only inside a staged generation) --
+    def begin(self):
+        self.db.execute("BEGIN")
+
+    def commit(self):
+        self.db.execute("COMMIT")
+
+    def next_ids(self, n: int) -> np.ndarray:
+        row = self.db.execute("SELECT value FROM counters WHERE name='chunk'").fetchone()
+        first = row[0] if row else 1
+        self.db.execute("INSERT OR REPLACE INTO counters VALUES ('chunk', ?)", (first + n,))
+        return np.arange(first, first + n, dtype=np.int64)
+
+    def add(self, article, chunks, minhash: np.ndarray | None) -> np.ndarray:
+        a = article
+        self.db.execute("INSERT INTO articles (id,title,date,authors,url,source,meta,body,hash,minhash) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        (a.id, a.title, a.date, json.dumps(a.authors, ensure_ascii=False), a.url, a.source,
+                         json.dumps(a.meta, ensure_ascii=False, default=str), a.body, a.content_hash,
+                         None if minhash is None else minhash.astype(np.uint32).tobytes()))
+        ids = self.next_ids(len(chunks))
+        self.db.executemany('INSERT INTO chunks (id,article_id,n,start,"end") VALUES (?,?,?,?,?)',
+                            [(int(i), c.article_id, c.n, c.start, c.end) for i, c in zip(ids, chunks)])
+        return ids
+
+    def delete_article(self, article_id: str) -> np.ndarray:
+        ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE article_id=?", (article_id,))]
+        self.db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
+        self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+        return np.asarray(ids, dtype=np.int64)
+
+    # -- reads --
+    def hits(self, ids) -> dict[int, dict]:
+        ids = [int(i) for i in ids]
+        if not ids:
+            return {}
+        rows = self._q(
+            'SELECT c.id, c.article_id, c.n, c.start, c."end", a.title, a.date, '
+            'substr(a.body, c.start + 1, c."end" - c.start) FROM chunks c JOIN articles a ON a.id = c.article_id '
+            f'WHERE c.id IN ({",".join("?" * len(ids))})', ids)
+        keys = ("id", "article_id", "n", "start", "end", "title", "date", "text")
+        return {r[0]: dict(zip(keys, r)) for r in rows}
+
+    def article(self, article_id: str) -> dict | None:
+        rows = self._q("SELECT id,title,date,authors,url,source,meta,body,hash FROM articles WHERE id=?",
+                       (article_id,))
+        if not rows:
+            return None
+        r = rows[0]
+        return dict(id=r[0], title=r[1], date=r[2], authors=json.loads(r[3]), url=r[4], source=r[5],
+                    meta=json.loads(r[6]), body=r[7], hash=r[8])
+
+    def articles(self) -> list[dict]:
+        rows = self._q("SELECT a.id, a.title, a.date, a.source, COUNT(c.id) FROM articles a "
+                       "LEFT JOIN chunks c ON c.article_id = a.id GROUP BY a.id ORDER BY a.date DESC, a.id")
+        return [dict(id=r[0], title=r[1], date=r[2], source=r[3], chunks=r[4]) for r in rows]
+
+    def hash_of(self, article_id: str) -> str | None:
+        r = self._q("SELECT hash FROM articles WHERE id=?", (article_id,))
+        return r[0][0] if r else None
+
+    def id_by_hash(self, h: str) -> str | None:
+        r = self._q("SELECT id FROM articles WHERE hash=?", (h,))
+        return r[0][0] if r else None
+
+    def minhashes(self) -> tuple[list[str], np.ndarray]:
+        rows = self._q("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")
+        if not rows:
+            return [], np.zeros((0, 0), np.uint32)
+        return [r[0] for r in rows], np.stack([np.frombuffer(r[1], np.uint32) for r in rows])
+
+    def counts(self) -> dict:
+        a = self._q("SELECT COUNT(*) FROM articles")[0][0]
+        c = self._q("SELECT COUNT(*) FROM chunks")[0][0]
+        return {"articles": a, "chunks": c}
+
+    def all_chunk_ids(self) -> np.ndarray:
+        return np.asarray([r[0] for r in self._q("SELECT id FROM chunks ORDER BY id")], dtype=np.int64)
+
+    def chunk_ids_where(self, date_from: str | None, date_to: str | None,
+                        article_ids: list[str] | None) -> np.ndarray:
+        """Chunk ids whose article matches. A reduced-precision date ("2025-07") matches
+        when any day of its period falls in the range."""
+        sql = "SELECT c.id FROM chunks c JOIN articles a ON a.id = c.article_id WHERE 1=1"
+        args: list = []
+        if date_from:
+            # the period's last day is >= date_from  <=>  date || '-99' >= date_from
+            sql += " AND a.date IS NOT NULL AND (a.date || '-99-99') >= ?"
+            args.append(date_from)
+        if date_to:
+            sql += " AND a.date IS NOT NULL AND a.date <= ?"
+            args.append(date_to)
+        if article_ids:
+            sql += f" AND a.id IN ({','.join('?' * len(article_ids))})"
+            args += list(article_ids)
+        return np.asarray([r[0] for r in self._q(sql, args)], dtype=np.int64)
