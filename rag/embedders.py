@@ -138,7 +138,7 @@ class CachedEmbedder:
             if k in found:
                 out[i] = np.frombuffer(found[k], np.float32)
         if missing:
-            fresh = self.inner.embed_batch([texts[i] for i in missing], role)
+            fresh = np.asarray(self.inner.embed_batch([texts[i] for i in missing], role), dtype=np.float32)
             out[missing] = fresh
             with self._lock:
                 self._db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)",

@@ -343,7 +343,11 @@ class _Writer:
             if not (counts["chunks"] == len(self.dense) == len(self.bm25)):
                 raise IndexCorruptError(f"internal error: store counts disagree {manifest['counts']}; nothing committed")
             ix.config.save(ix.path / "config.json")
-            ix.gens.commit(self.stage, files, manifest)
+            try:
+                ix.gens.commit(self.stage, files, manifest)
+            except BaseException:
+                shutil.rmtree(self.stage, ignore_errors=True)
+                raise
             ix._snap = None
             ix.refresh()
         finally:

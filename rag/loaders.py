@@ -31,15 +31,15 @@ def decode(data: bytes, path: str) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     sample = data[:4096]
-    if sample and sample.count(0) > len(sample) // 4:
-        # BOM-less UTF-16: ASCII-heavy text has a NUL in every other byte.
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        enc = "utf-16-le" if odd > even else "utf-16-be"
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            pass
-        raise InputError("binary file (NUL bytes), not text", path=path)
+    if b"\x00" in sample and len(data) % 2 == 0:
+        # BOM-less UTF-16: pick the byte order that decodes to plausible text.
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _plausible(text):
+                return text
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -61,6 +61,15 @@ def decode(data: bytes, path: str) -> str:
         pass
     raise InputError(f"unreadable text encoding (not UTF-8/UTF-16/GB18030): {utf8_err.reason} "
                      f"at byte {utf8_err.start}", path=path)
+
+
+def _plausible(s: str) -> bool:
+    """Mostly CJK, CJK punctuation, ASCII or whitespace: what news text is made of."""
+    head = s[:2000]
+    ok = sum(1 for c in head if c.isascii() and (c.isprintable() or c in "\t\r\n")
+             or "\u4e00" <= c <= "\u9fff" or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+             or c in "“”‘’…—·")
+    return bool(head) and ok / len(head) > 0.95
 
 
 def _looks_like_text(s: str) -> bool:

