@@ -12,9 +12,15 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip wheel
 
+# llama.cpp is compiled for x86-64-v3 (AVX2/FMA/F16C) rather than -march=native: on these
+# machines the native build picks AMX/AVX-512 paths that die with SIGILL in the sandbox.
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
+	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
+
 # torch is pinned to the CPU build on this machine's disk; an unpinned torch would pull CUDA.
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
+	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install -q 'llama-cpp-python[server]==0.3.36'
 	$(BIN)/pip install -q -e '.[model,st,test]'
 	touch $(STAMP)
 

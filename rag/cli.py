@@ -98,6 +98,39 @@ def cmd_search(args):
     return 0
 
 
+def _render(ans) -> str:
+    lines = [ans.text]
+    if ans.refused and ans.contexts:
+        lines.append("最接近的资料：")
+        for h in ans.contexts[:3]:
+            lines.append(f"  · {h.title}（{h.date or '日期不详'}）")
+    for c in ans.citations:
+        lines.append(f"[{c.n}] {c.title}（{c.date or '日期不详'}）{c.article_id} {c.start}-{c.end}")
+        lines.append(f"    “{c.quote}”")
+    return "\n".join(lines)
+
+
+def cmd_ask(args):
+    from .qa import answer_stream
+    from .types import Answer
+    ix = _index(args)
+    if args.llm:
+        ix.config = ix.config.replace(llm=args.llm)
+    final = None
+    for item in answer_stream(args.question, k=args.k, index=ix, date_from=args.date_from, date_to=args.date_to):
+        if isinstance(item, Answer):
+            final = item
+        elif args.stream and not args.json:
+            print(item, end="", flush=True)
+    if args.stream and not args.json:
+        print("\n---")
+    if args.json:
+        _print_json(final.to_dict())
+    else:
+        print(_render(final))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description="Chinese news QA with verified citations")
     p.add_argument("--index", help="index folder (default: $RAG_HOME/index)")
@@ -128,6 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--date-to")
     s.add_argument("--article", action="append", help="restrict to this article id (repeatable)")
     s.set_defaults(fn=cmd_search)
+
+    s = sub.add_parser("ask", help="answer a question with verified citations")
+    s.add_argument("question")
+    s.add_argument("-k", type=int, default=None)
+    s.add_argument("--llm", choices=["local", "api", "extractive"])
+    s.add_argument("--json", action="store_true")
+    s.add_argument("--stream", action="store_true", help="print the draft as it is generated")
+    s.add_argument("--date-from")
+    s.add_argument("--date-to")
+    s.set_defaults(fn=cmd_ask)
     return p
 
 

@@ -17,7 +17,8 @@ import numpy as np
 from vectorstore import BM25Store, ChunkStore, FaissStore, Generations
 from vectorstore.generations import CorruptGeneration
 
-from . import dedup, paths
+from . import dedup as near_dup
+from . import paths
 from .chunking import chunk_article
 from .config import Config
 from .embedders import Embedder, get_embedder
@@ -165,7 +166,7 @@ class Index:
         return report
 
     def add_articles(self, articles: list[Article], progress: Progress | None = None,
-                     report: IngestReport | None = None) -> IngestReport:
+                     report: IngestReport | None = None, dedup: bool = True) -> IngestReport:
         report = report or IngestReport()
         seen: dict[str, str] = {}
         batch: list[Article] = []
@@ -177,7 +178,7 @@ class Index:
             batch.append(a)
         with self._write() as w:
             for a in batch:
-                w.upsert(a, report)
+                w.upsert(a, report, dedup)
             w.embed_pending(progress)
         return report
 
@@ -259,23 +260,24 @@ class _Writer:
             raise
         return self
 
-    def upsert(self, a: Article, report: IngestReport) -> None:
+    def upsert(self, a: Article, report: IngestReport, dedup: bool = True) -> None:
         old = self.chunks.hash_of(a.id)
         h = a.content_hash
         if old == h:
             report.unchanged.append(a.id)
             return
-        twin = self.chunks.id_by_hash(h)
-        if twin and twin != a.id:
-            report.duplicates.append((a.id, twin, 1.0))
-            return
-        sig = dedup.signature(a.title + "\n" + a.body)
-        ids, sigs = self.chunks.minhashes()
-        other, sim = dedup.most_similar(sig, [i for i in ids if i != a.id],
-                                        sigs[[i != a.id for i in ids]] if ids else sigs)
-        if other and sim >= NEAR_DUP:
-            report.duplicates.append((a.id, other, sim))
-            return
+        sig = near_dup.signature(a.title + "\n" + a.body)
+        if dedup:
+            twin = self.chunks.id_by_hash(h)
+            if twin and twin != a.id:
+                report.duplicates.append((a.id, twin, 1.0))
+                return
+            ids, sigs = self.chunks.minhashes()
+            keep = [i != a.id for i in ids]
+            other, sim = near_dup.most_similar(sig, [i for i in ids if i != a.id], sigs[keep] if ids else sigs)
+            if other and sim >= NEAR_DUP:
+                report.duplicates.append((a.id, other, sim))
+                return
         chunks = chunk_article(a, self.index.config.chunk_size, self.index.config.chunk_overlap)
         if not chunks:
             report.problems.append(f"{a.source}: article {a.id!r} has no text to index")

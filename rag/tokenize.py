@@ -31,3 +31,11 @@ def _is_word(tok: str) -> bool:
 def tokenize(text: str) -> list[str]:
     jb = _jieba()
     return [t for t in jb.cut_for_search(normalize(text)) if not t.isspace() and _is_word(t)]
+
+
+def nouns(text: str) -> list[str]:
+    """Nouns and named entities (jieba POS n*, vn) of 2+ characters, normalized."""
+    _jieba()
+    import jieba.posseg as pseg
+    return [w for w, flag in pseg.cut(normalize(text))
+            if len(w) >= 2 and (flag.startswith("n") or flag == "vn") and _is_word(w)]

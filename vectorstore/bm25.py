@@ -66,6 +66,7 @@ class BM25Store:
             doc_len = np.asarray(m.sum(axis=1)).ravel()
             avgdl = doc_len.mean() if n else 1.0
             df = np.bincount(self.terms, minlength=m.shape[1])
+            self._df = df
             self._idf = np.log1p((n - df + 0.5) / (df + 0.5)).astype(np.float32)
             self._norm = (self.k1 * (1 - self.b + self.b * doc_len / max(avgdl, 1e-9))).astype(np.float32)
             self._csc = m.tocsc()
@@ -90,6 +91,16 @@ class BM25Store:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         top = nz[np.argsort(-scores[nz], kind="stable")[:k]]
         return self.ids[top], scores[top]
+
+    def idf(self, term: str) -> float | None:
+        """The term's idf in the live documents; None if no live document has it."""
+        tid = self.vocab.get(term)
+        if tid is None:
+            return None
+        self._matrix()
+        if tid >= len(self._df) or self._df[tid] == 0:
+            return None
+        return float(self._idf[tid])
 
     def save(self, folder: Path) -> list[str]:
         for name, arr in zip(self.FILES, (self.ids, self.indptr, self.terms, self.tf)):

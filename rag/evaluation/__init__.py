@@ -1,0 +1,1 @@
+"""Deterministic evaluation: retrieval, answers, citations, refusals, latency."""

@@ -1,0 +1,151 @@
+"""LLM backends, all langchain-core chat models so they drop into any LCEL chain:
+
+- local: the bundled Qwen2.5-Coder-1.5B GGUF (or RAG_LLM_GGUF) through llama-cpp-python
+- api:   any OpenAI-compatible endpoint through langchain-openai
+- extractive: no model at all (None here; see extractive.py)
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+from typing import Any, Iterator
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import ConfigDict, PrivateAttr
+
+from .config import Config
+from .errors import BackendError, ConfigError, ModelError
+
+STOP = ["<|im_end|>", "<|endoftext|>"]
+_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+def _to_dicts(messages: list[BaseMessage]) -> list[dict]:
+    return [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages]
+
+
+class LocalChatModel(BaseChatModel):
+    """llama.cpp in-process. One context serves one generation at a time (a lock), the
+    KV cache of the shared prompt prefix is reused between calls, and generation stops
+    at `max_tokens` or `max_seconds`, whichever comes first."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    model_path: str
+    n_ctx: int = 4096
+    n_threads: int = os.cpu_count() or 2
+    max_tokens: int = 200
+    max_seconds: float = 60.0
+    temperature: float = 0.0
+    _llm: Any = PrivateAttr(default=None)
+    _lock: Any = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp-local"
+
+    @property
+    def model_name(self) -> str:
+        return os.path.basename(self.model_path)
+
+    def _load(self):
+        if self._llm is None:
+            try:
+                from llama_cpp import Llama
+                self._llm = Llama(model_path=self.model_path, n_ctx=self.n_ctx, n_threads=self.n_threads,
+                                  n_threads_batch=self.n_threads, n_batch=512, chat_format="chatml",
+                                  verbose=False)
+            except Exception as e:  # noqa: BLE001 - llama.cpp raises ValueError/RuntimeError on bad files
+                raise ModelError(f"cannot load {self.model_path} with llama.cpp: {e}") from e
+        return self._llm
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    def _stream(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        llm = self._load()
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        deadline = time.monotonic() + self.max_seconds
+        with self._lock:
+            it = llm.create_chat_completion(messages=_to_dicts(messages), temperature=self.temperature,
+                                            max_tokens=max_tokens, stop=STOP + (stop or []), stream=True)
+            try:
+                for part in it:
+                    delta = part["choices"][0].get("delta", {}).get("content")
+                    if delta:
+                        chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
+                        if run_manager:
+                            run_manager.on_llm_new_token(delta, chunk=chunk)
+                        yield chunk
+                    if time.monotonic() > deadline:
+                        break
+            finally:
+                it.close()
+
+    def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
+                  run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:
+        text = "".join(c.message.content for c in self._stream(messages, stop, run_manager, **kwargs))
+        return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+_LOCAL: dict[tuple, LocalChatModel] = {}
+_LOCAL_LOCK = threading.Lock()
+
+
+def local_model(config: Config) -> LocalChatModel:
+    from .models import local_gguf
+    path = str(local_gguf())
+    key = (path, config.n_ctx)
+    with _LOCAL_LOCK:
+        if key not in _LOCAL:
+            _LOCAL[key] = LocalChatModel(model_path=path, n_ctx=config.n_ctx)
+        m = _LOCAL[key]
+    m.max_tokens, m.max_seconds = config.max_new_tokens, config.max_generation_s
+    return m
+
+
+def api_model(config: Config) -> BaseChatModel:
+    from langchain_openai import ChatOpenAI
+    key = os.environ.get("RAG_API_KEY") or os.environ.get("OPENAI_API_KEY") or "not-needed"
+    base = os.environ.get("RAG_API_BASE") or config.api_base
+    model = os.environ.get("RAG_API_MODEL") or config.api_model
+    if not base.startswith(("http://", "https://")):
+        raise ConfigError(f"API base URL must start with http:// or https://, got {base!r}")
+    # langchain-openai sends max_tokens as max_completion_tokens, which llama.cpp's server
+    # (and other older OpenAI-compatible servers) ignore: send both so the limit holds.
+    return ChatOpenAI(base_url=base, model=model, api_key=key, temperature=0, max_tokens=config.max_new_tokens,
+                      timeout=config.api_timeout, max_retries=1,
+                      extra_body={"max_tokens": config.max_new_tokens})
+
+
+def get_chat_model(kind: str, config: Config) -> BaseChatModel | None:
+    if kind == "local":
+        return local_model(config)
+    if kind == "api":
+        return api_model(config)
+    if kind == "extractive":
+        return None
+    raise ConfigError(f"unknown LLM backend {kind!r}: use local, api or extractive")
+
+
+def describe_api_error(e: Exception, base: str) -> BackendError:
+    """Turn openai/httpx exceptions into one clear sentence."""
+    name = type(e).__name__
+    import openai
+    if isinstance(e, openai.APITimeoutError):
+        msg = f"the API at {base} did not answer in time"
+    elif isinstance(e, openai.APIConnectionError):
+        msg = f"cannot connect to the API at {base} (is the server running?)"
+    elif isinstance(e, openai.AuthenticationError):
+        msg = f"the API at {base} rejected the key (401): set RAG_API_KEY"
+    elif isinstance(e, openai.RateLimitError):
+        msg = f"the API at {base} is rate-limiting requests (429): try again later"
+    elif isinstance(e, openai.APIStatusError):
+        msg = f"the API at {base} returned HTTP {e.status_code}"
+    else:
+        msg = f"the API at {base} sent a response we could not use ({name}: {e})"
+    return BackendError(msg)

@@ -1,0 +1,245 @@
+"""answer(): retrieve, generate, verify, and decide — one typed Answer out.
+
+The model proposes; the code disposes. A model's answer is kept only when its quote is
+verbatim in a retrieved chunk, the quote concerns the question, and the answer is
+supported by the quote. Otherwise the extractive answer is served (if configured and
+well supported) or the assistant refuses, always listing the nearest sources.
+"""
+from __future__ import annotations
+
+import time
+from typing import Iterator
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from . import prompts
+from .config import Config
+from .errors import BackendError, ModelError, RagError
+from .extractive import best_sentence, bm25_idf
+from .index import Index, open_index
+from .llm import describe_api_error, get_chat_model
+from .retriever import check_question, search
+from .text import normalize
+from .tokenize import nouns, tokenize
+from .types import REFUSAL_TEXT, Answer, Citation, Hit
+from .verify import (QUESTION_WORDS, answer_supported, locate_quote, make_citation, parse, quote_is_relevant,
+                     salient_terms)
+
+History = list[tuple[str, str]] | list[dict] | None
+
+
+def _history_pairs(history: History) -> list[tuple[str, str]]:
+    """Accept [(q, a), ...] or OpenAI/Gradio-style [{"role", "content"}, ...]."""
+    if not history:
+        return []
+    if isinstance(history[0], dict):
+        pairs, q = [], None
+        for m in history:
+            content = m.get("content")
+            content = content if isinstance(content, str) else str(content or "")
+            if m.get("role") == "user":
+                if q is not None:
+                    pairs.append((q, ""))
+                q = content
+            elif m.get("role") == "assistant" and q is not None:
+                pairs.append((q, content))
+                q = None
+        if q is not None:
+            pairs.append((q, ""))
+        return pairs
+    return [(str(q), str(a or "")) for q, a in history]
+
+
+def _resolve_model(llm, cfg: Config, notes: list[str]) -> tuple[BaseChatModel | None, str]:
+    if isinstance(llm, BaseChatModel):
+        return llm, getattr(llm, "model_name", None) or type(llm).__name__
+    kind = llm or cfg.llm
+    try:
+        model = get_chat_model(kind, cfg)
+    except ModelError as e:
+        if not cfg.fallback_extractive:
+            raise
+        notes.append(f"local model unavailable ({e}); answered extractively")
+        return None, "extractive"
+    if model is None:
+        return None, "extractive"
+    name = getattr(model, "model_name", None) or kind
+    return model, f"{kind}:{name}"
+
+
+def rewrite_followup(question: str, history: list[tuple[str, str]], model: BaseChatModel | None) -> str:
+    """Turn "那它的交易额呢？" into a standalone question using the conversation."""
+    if not history:
+        return question
+    if model is not None:
+        try:
+            msgs = [SystemMessage(prompts.REWRITE_SYSTEM), HumanMessage(prompts.rewrite_prompt(history, question))]
+            out = str(model.invoke(msgs, max_tokens=64).content).strip().splitlines()
+            cand = out[0].strip().strip("“”\"") if out else ""
+            if 2 <= len(cand) <= 200 and "无法" not in cand:
+                return cand
+        except Exception:  # noqa: BLE001 - rewriting is an optimization; fall through
+            pass
+    # Without a model: carry the previous question's content terms into this one.
+    prev = history[-1][0]
+    extra = [t for t in salient_terms(prev) if t not in normalize(question)]
+    return (" ".join(extra) + " " + question).strip() if extra else question
+
+
+def _fit_context(hits: list[Hit], model, budget: int) -> list[Hit]:
+    count = getattr(model, "count_tokens", None) or (lambda s: len(s))
+    kept, used = [], 0
+    for h in hits:
+        n = count(h.text) + 16
+        if kept and used + n > budget:
+            break
+        kept.append(h)
+        used += n
+    return kept
+
+
+def _renumber(cites: list[Citation]) -> list[Citation]:
+    out, seen = [], {}
+    for c in cites:
+        key = (c.article_id, c.start, c.end)
+        if key in seen:
+            continue
+        c.n = len(out) + 1
+        seen[key] = c.n
+        out.append(c)
+    return out
+
+
+def _missing_terms(question: str, index: Index) -> list[str]:
+    """Chinese nouns of the question that no indexed article contains: asking who won
+    a match the articles only announce, the word 冠军 is nowhere in them."""
+    bm = index.snapshot().bm25
+
+    def absent(t: str) -> bool:
+        # a compound the index splits differently still counts as present if its parts are
+        parts = [p for p in tokenize(t) if len(p) >= 2] or [t]
+        return bm.idf(t) is None and any(bm.idf(p) is None for p in parts)
+
+    return [t for t in nouns(question)
+            if t not in QUESTION_WORDS and any("\u4e00" <= c <= "\u9fff" for c in t) and absent(t)]
+
+
+def answer_stream(question: str, *, history: History = None, k: int | None = None, llm=None,
+                  index: Index | None = None, date_from: str | None = None, date_to: str | None = None,
+                  ) -> Iterator[str | Answer]:
+    """Yields text deltas while the answer is generated, then the final `Answer`.
+
+    The deltas are the model's draft; the final Answer is what survived verification
+    and may differ (a fallback or a refusal). Consumers should render the final one.
+    """
+    t0 = time.perf_counter()
+    ix = index or open_index()
+    cfg = ix.config
+    question = check_question(question, cfg.max_question_chars)
+    notes: list[str] = []
+    model, model_name = _resolve_model(llm, cfg, notes)
+    pairs = _history_pairs(history)
+    standalone = rewrite_followup(question, pairs, model)
+    hits = search(ix, standalone, k or cfg.k, date_from=date_from, date_to=date_to)
+    t1 = time.perf_counter()
+    timings = {"retrieve_ms": (t1 - t0) * 1000}
+
+    def done(text: str, cites: list[Citation], refused: bool) -> Answer:
+        t2 = time.perf_counter()
+        timings.update(generate_ms=(t2 - t1) * 1000, total_ms=(t2 - t0) * 1000)
+        return Answer(question=question, text=text, citations=_renumber(cites), refused=refused, contexts=hits,
+                      model=model_name, timings=timings,
+                      standalone_question=standalone if standalone != question else None, notes=notes)
+
+    idf = bm25_idf(ix) if hits else None
+    extractive = (best_sentence(standalone, hits, idf, focus=question if standalone != question else None)
+                  if hits else (0.0, None, 0, 0))
+
+    def extractive_answer(reason: str | None) -> Answer:
+        if reason:
+            notes.append(reason)
+        cov, h, a, b = extractive
+        if h is None or cov < cfg.min_evidence:
+            notes.append(f"best sentence covers {cov:.2f} of the question (threshold {cfg.min_evidence})")
+            return done(REFUSAL_TEXT, [], True)
+        c = make_citation(1, h, a, b)
+        return done(f"{c.quote}[1]", [c], False)
+
+    if not hits:
+        notes.append("no article matched the question")
+        yield done(REFUSAL_TEXT, [], True)
+        return
+    missing = _missing_terms(standalone, ix)
+    if missing:
+        notes.append(f"the articles never mention: {'、'.join(missing)}")
+        yield done(REFUSAL_TEXT, [], True)
+        return
+    if model is None:
+        yield extractive_answer(None)
+        return
+
+    ctx = _fit_context(hits, model, cfg.context_tokens)
+    msgs = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.user_prompt(standalone, ctx))]
+    raw, shown = "", 0
+    try:
+        for chunk in model.stream(msgs):
+            raw += str(chunk.content)
+            at = raw.find("答案")
+            if at >= 0:
+                start = at + 3 if raw[at + 2:at + 3] in "：:" else at + 2
+                if len(raw) > start + shown:
+                    delta = raw[start + shown:]
+                    shown += len(delta)
+                    yield delta
+    except RagError:
+        raise
+    except Exception as e:  # noqa: BLE001 - API/llama errors become one clear message
+        err = describe_api_error(e, cfg.api_base) if "openai" in type(e).__module__ or "httpx" in type(e).__module__ \
+            else BackendError(f"the language model failed: {type(e).__name__}: {e}")
+        if not cfg.fallback_extractive:
+            raise err from e
+        yield extractive_answer(f"{err}; answered extractively")
+        return
+    timings["generate_only_ms"] = (time.perf_counter() - t1) * 1000
+    p = parse(raw)
+    if p.says_unanswerable:
+        notes.append("the model found no answer in the sources")
+        yield done(REFUSAL_TEXT, [], True)
+        return
+    cites: list[Citation] = []
+    for quote, nums in p.quotes:
+        loc = locate_quote(quote, nums, ctx)
+        if loc is None:
+            notes.append(f"dropped a quote not found in the sources: {quote[:40]}")
+            continue
+        h, a, b = loc
+        if not quote_is_relevant(standalone, h.text[a:b]):
+            notes.append(f"dropped a quote unrelated to the question: {h.text[a:b][:40]}")
+            continue
+        cites.append(make_citation(len(cites) + 1, h, a, b))
+    if cites and p.answer and answer_supported(p.answer, [c.quote for c in cites]):
+        marks = "".join(f"[{i}]" for i in range(1, len(_renumber(list(cites))) + 1))
+        yield done(f"{p.answer}{marks}", cites, False)
+        return
+    if cites and not p.answer:
+        yield done(f"{cites[0].quote}[1]", cites[:1], False)
+        return
+    reason = "the model's answer was not supported by a verified quote"
+    if cfg.fallback_extractive:
+        yield extractive_answer(reason)
+    else:
+        notes.append(reason)
+        yield done(REFUSAL_TEXT, [], True)
+
+
+def answer(question: str, *, history: History = None, k: int | None = None, llm=None,
+           index: Index | None = None, date_from: str | None = None, date_to: str | None = None) -> Answer:
+    """Answer a question from the indexed articles, with verified citations or a refusal."""
+    final = None
+    for item in answer_stream(question, history=history, k=k, llm=llm, index=index,
+                              date_from=date_from, date_to=date_to):
+        if isinstance(item, Answer):
+            final = item
+    assert final is not None
+    return final

@@ -1,0 +1,125 @@
+"""Checking what a model wrote against the retrieved text.
+
+A claim survives only if (1) its quote is found verbatim (modulo whitespace, width and
+script) in a retrieved chunk, (2) the quote is about the question, and (3) the short
+answer is supported by the quote. Offsets come from the text, never from the model.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import find_verbatim, normalize, sentence_spans
+from .tokenize import tokenize
+from .types import Citation, Hit
+
+# Question words and fillers: they say what is asked, not what it is about.
+QUESTION_WORDS = set("""什么 哪 哪个 哪些 哪支 哪家 哪里 哪儿 哪年 哪天 哪位 几 几个 几天 几年 几次 几家 多少 多久 多大 多长 多高 谁 怎么 怎样
+如何 为什么 为何 是否 是不是 吗 呢 吧 啊 请问 请 告诉 问 问题 是 的 了 在 和 与 及 有 有没有 没有 对 把 被 从 到 为 这 那 这个 那个 这届 此次
+本次 本届 这次 该 其 它 他 她 他们 我们 什么样 哪种 何 何时 多 少 个 年 月 日 时候 时间 情况 方面 一下 一个 可以 能 会 要 都 也 就 还 又
+后 前 中 里 上 下 之 所 以 而 或 等 据 根据 文章 报道 新闻 资料 提到 介绍 说 表示 呢 么
+多长时间 多长 什么时候 哪一年 哪一天 几月 几号 名字 名称 原因 数量 人数 时长 具体 主要 分别 哪一个""".split())
+
+_MARK = re.compile(r"\[(\d{1,2})\]")
+_QUOTE_LINE = re.compile(r"原文\s*[:：]\s*(.+)")
+_ANSWER_LINE = re.compile(r"答案\s*[:：]\s*(.+)")
+_REFUSAL = re.compile(r"无法回答|无法确定|没有(?:提到|提及|相关|找到|说明)|未(?:提及|提到|说明|给出)|不知道|资料中没有|not (?:mentioned|found)")
+_STRIP = "“”\"'‘’「」『』 \t。，,.;；"
+
+
+@dataclass
+class Parsed:
+    quotes: list[tuple[str, list[int]]]   # (quote text, cited material numbers)
+    answer: str
+    says_unanswerable: bool
+    raw: str
+
+
+def parse(raw: str) -> Parsed:
+    quotes, answer = [], ""
+    for line in raw.splitlines():
+        m = _QUOTE_LINE.search(line)
+        if m:
+            body = m.group(1)
+            nums = [int(x) for x in _MARK.findall(body)]
+            text = _MARK.sub("", body).strip(_STRIP)
+            if text:
+                quotes.append((text, nums))
+            continue
+        m = _ANSWER_LINE.search(line)
+        if m and not answer:
+            answer = m.group(1).strip()
+    answer_clean = _MARK.sub("", answer).strip(_STRIP)
+    refuses = bool(_REFUSAL.search(answer_clean)) or (not quotes and not answer_clean and bool(_REFUSAL.search(raw)))
+    return Parsed(quotes=quotes, answer=answer_clean, says_unanswerable=refuses, raw=raw)
+
+
+def salient_terms(question: str) -> list[str]:
+    return [t for t in dict.fromkeys(tokenize(question)) if t not in QUESTION_WORDS and not t.isdigit()]
+
+
+def _bigrams(s: str) -> set[str]:
+    return {s[i:i + 2] for i in range(len(s) - 1)}
+
+
+def locate_quote(quote: str, cited: list[int], hits: list[Hit]) -> tuple[Hit, int, int] | None:
+    """Find the quote in the cited hit first, then in any hit. If the model altered a
+    few characters, fall back to the retrieved sentence it plainly copied (bigram
+    overlap >= 0.8), so the citation is still verbatim text from the article."""
+    order = [n - 1 for n in cited if 1 <= n <= len(hits)] + list(range(len(hits)))
+    seen = set()
+    for i in order:
+        if i in seen:
+            continue
+        seen.add(i)
+        span = find_verbatim(quote, hits[i].text)
+        if span:
+            return hits[i], span[0], span[1]
+    qb = _bigrams(normalize(quote))
+    if len(qb) < 4:
+        return None
+    best = (0.0, None)
+    for i in order:
+        h = hits[i]
+        for a, b in sentence_spans(h.text):
+            sb = _bigrams(normalize(h.text[a:b]))
+            if not sb:
+                continue
+            score = len(qb & sb) / len(qb | sb) if len(qb) > len(sb) else len(qb & sb) / len(qb)
+            if score > best[0]:
+                best = (score, (h, a, b))
+    return best[1] if best[0] >= 0.8 else None
+
+
+def make_citation(n: int, hit: Hit, a: int, b: int) -> Citation:
+    return Citation(n=n, article_id=hit.article_id, title=hit.title, date=hit.date, quote=hit.text[a:b],
+                    chunk_id=hit.chunk_id, start=hit.start + a, end=hit.start + b, score=hit.score)
+
+
+def quote_is_relevant(question: str, quote: str) -> bool:
+    """The quote must share at least one content term with the question."""
+    terms = salient_terms(question)
+    if not terms:
+        return True
+    qn = normalize(quote)
+    return any(t in qn for t in terms)
+
+
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
+
+
+def answer_supported(answer: str, quotes: list[str]) -> bool:
+    """Every number in the answer, and most of its Chinese characters, are in the quotes."""
+    a = normalize(answer)
+    src = normalize("".join(quotes))
+    src_nospace = re.sub(r"\s+", "", src)
+    nums = _NUM.findall(a)
+    if any(n not in src_nospace for n in nums):
+        return False
+    chars = _CONTENT.findall(a)
+    if not chars:
+        # an English answer to an English question: only numbers can be checked
+        return bool(nums) or bool(re.search(r"[a-z]", a))
+    covered = sum(1 for c in chars if c in src_nospace)
+    return covered / len(chars) >= 0.7
