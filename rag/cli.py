@@ -131,6 +131,15 @@ def cmd_ask(args):
     return 0
 
 
+def cmd_ui(args):
+    try:
+        from ui.app import launch
+    except ImportError as e:
+        raise RagError(f"the UI needs gradio: {e}") from e
+    launch(host=args.host, port=args.port, index_path=args.index, llm=args.llm)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description="Chinese news QA with verified citations")
     p.add_argument("--index", help="index folder (default: $RAG_HOME/index)")
@@ -171,6 +180,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--date-from")
     s.add_argument("--date-to")
     s.set_defaults(fn=cmd_ask)
+
+    s = sub.add_parser("ui", help="open the chat UI (Gradio) on 127.0.0.1:7860")
+    s.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only)")
+    s.add_argument("--port", type=int, default=7860)
+    s.add_argument("--llm", choices=["local", "api", "extractive"])
+    s.set_defaults(fn=cmd_ui)
     return p
 
 
