@@ -140,6 +140,38 @@ def cmd_ui(args):
     return 0
 
 
+def cmd_eval(args):
+    from .evaluation import runner
+    if args.compare:
+        a, b = (json.loads(Path(p).read_text(encoding="utf-8")) for p in args.compare)
+        print(runner.compare(a, b))
+        return 0
+    if not args.path:
+        raise RagError("give an eval file (evals/seed_qa.jsonl, a SQuAD-style .json) or --compare A B")
+    from tqdm import tqdm
+    bar = tqdm(desc="eval", unit="q", file=sys.stderr, disable=None)
+
+    def prog(done, total):
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+    index = None
+    if args.index and not args.path.endswith(".json"):
+        index = _index(args)
+    report = runner.run(args.path, limit=args.limit, seed=args.sample_seed, llm=args.llm,
+                        retrieval_only=args.retrieval_only, out=args.out, script=args.script, k=args.k,
+                        index=index, progress=prog)
+    bar.close()
+    _print_json({k: v for k, v in report.items() if k != "by_category"} if not args.json else report)
+    if args.floors:
+        floors = json.loads(Path(args.floors).read_text(encoding="utf-8"))
+        failures = runner.check_floors(report, floors)
+        for f in failures:
+            print(f"FLOOR: {f}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description="Chinese news QA with verified citations")
     p.add_argument("--index", help="index folder (default: $RAG_HOME/index)")
@@ -186,6 +218,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=7860)
     s.add_argument("--llm", choices=["local", "api", "extractive"])
     s.set_defaults(fn=cmd_ui)
+
+    s = sub.add_parser("eval", help="score retrieval, answers, citations and refusals on a question set")
+    s.add_argument("path", nargs="?", help="evals/seed_qa.jsonl or a SQuAD-style .json (CMRC 2018, DRCD)")
+    s.add_argument("--limit", type=int)
+    s.add_argument("--sample-seed", type=int, default=0)
+    s.add_argument("--llm", choices=["local", "api", "extractive"])
+    s.add_argument("--retrieval-only", action="store_true")
+    s.add_argument("--out", help="folder for report.json, results.jsonl, report.html")
+    s.add_argument("--script", choices=["simplified"], help="convert questions (DRCD) to simplified script")
+    s.add_argument("-k", type=int)
+    s.add_argument("--json", action="store_true", help="print the full report")
+    s.add_argument("--floors", help="JSON of minimum metrics; exit 1 if any is missed")
+    s.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two report.json files")
+    s.set_defaults(fn=cmd_eval)
     return p
 
 

@@ -1,0 +1,214 @@
+"""`rag eval`: run a question set through retrieval (and answering), score it, write reports."""
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+from ..config import Config
+from ..errors import InputError
+from ..index import Index, open_index
+from ..qa import answer
+from ..retriever import search
+from ..text import normalize
+from ..verify import answer_supported
+from .metrics import contains, em, f1, percentiles, ranks_to_metrics
+from .retrieval import eval_index, first_relevant
+from .squad import Question, load_squad, sample
+
+_MARKS = re.compile(r"\[\d{1,2}\]")
+
+
+def load_jsonl(path: Path) -> list[Question]:
+    out = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            r = json.loads(line)
+            out.append(Question(id=str(r["id"]), question=r["question"], answers=list(r.get("answers", [])), spans=[],
+                                article_id=(r.get("article_ids") or [""])[0], answerable=bool(r.get("answerable", True)),
+                                category=r.get("category"), must_include=r.get("must_include"),
+                                history=r.get("history"), article_ids=r.get("article_ids")))
+        except (ValueError, KeyError, TypeError) as e:
+            raise InputError(f"bad eval row: {e}", path=str(path), line=n) from None
+    return out
+
+
+def _chunk_rank_by_text(hits, q: Question) -> tuple[int | None, int | None]:
+    """For free-form sets: relevant = a chunk of a gold article that contains a gold answer."""
+    gold_arts = set(q.article_ids or [q.article_id])
+    golds = [normalize(a) for a in q.answers]
+    c = a = None
+    for r, h in enumerate(hits, 1):
+        if h.article_id in gold_arts:
+            a = a or r
+            if c is None and any(g in normalize(h.text) for g in golds):
+                c = r
+    return c, a
+
+
+def score_answer(q: Question, ans, index: Index) -> dict:
+    text = _MARKS.sub("", ans.text).strip() if not ans.refused else ""
+    res = {"refused": ans.refused}
+    if q.answerable:
+        res["em"] = em(text, q.answers)
+        res["f1"] = f1(text, q.answers)
+        ok = (not ans.refused) and contains(text, q.answers)
+        if q.must_include:
+            ok = (not ans.refused) and all(contains(text, [m]) for m in q.must_include)
+        res["correct"] = ok
+    else:
+        res["correct"] = ans.refused
+    verified = []
+    for c in ans.citations:
+        art = index.article(c.article_id)
+        verbatim = bool(art) and art["body"][c.start:c.end] == c.quote
+        verified.append(verbatim and answer_supported(text or c.quote, [c.quote]))
+    res["citations"] = len(ans.citations)
+    res["citations_precise"] = sum(verified)
+    return res
+
+
+def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str | None = None,
+        retrieval_only: bool = False, out: Path | str | None = None, script: str | None = None,
+        k: int | None = None, index: Index | None = None, config: Config | None = None,
+        progress: Callable[[int, int], None] | None = None) -> dict:
+    path = Path(path)
+    if not path.exists():
+        raise InputError("no such eval file", path=str(path))
+    squad = path.suffix == ".json"
+    if squad:
+        articles, questions = load_squad(path, script=script)
+        ix = index or eval_index(path, articles, config or Config())
+    else:
+        questions = load_jsonl(path)
+        ix = index or open_index(config=config)
+    questions = sample(questions, limit, seed)
+    cfg = ix.config
+    if llm:
+        ix.config = cfg = cfg.replace(llm=llm)
+    k_eval = max(10, k or cfg.k)
+    rows, chunk_ranks, art_ranks, lat_r, lat_a = [], [], [], [], []
+    for i, q in enumerate(questions):
+        t = time.perf_counter()
+        # retrieval metrics use the question with its history's questions in front (the
+        # answer path rewrites follow-ups itself)
+        hits = search(ix, " ".join([h[0] for h in (q.history or [])] + [q.question]), k_eval)
+        lat_r.append((time.perf_counter() - t) * 1000)
+        row = {"id": q.id, "question": q.question, "category": q.category, "answerable": q.answerable,
+               "gold": q.answers}
+        if q.answerable:
+            c, a = first_relevant(hits, q) if squad else _chunk_rank_by_text(hits, q)
+            chunk_ranks.append(c)
+            art_ranks.append(a)
+            row.update(chunk_rank=c, article_rank=a)
+        if not retrieval_only:
+            ans = answer(q.question, history=q.history, k=k, index=ix)
+            lat_a.append(ans.timings["total_ms"])
+            row.update(answer=ans.text, refused=ans.refused, citations=[c.to_dict() for c in ans.citations],
+                       standalone_question=ans.standalone_question, notes=ans.notes, timings=ans.timings,
+                       model=ans.model)
+            row["scores"] = score_answer(q, ans, ix)
+        row["retrieve_ms"] = lat_r[-1]
+        rows.append(row)
+        if progress:
+            progress(i + 1, len(questions))
+    report = summarize(rows, chunk_ranks, art_ranks, lat_r, lat_a, retrieval_only)
+    report["config"] = {"file": str(path), "n_questions": len(questions), "limit": limit, "seed": seed,
+                        "embedder": ix.stats().get("embedder"), "llm": None if retrieval_only else cfg.llm,
+                        "k": k or cfg.k, "chunk_size": cfg.chunk_size, "script": script,
+                        "retrieval_only": retrieval_only}
+    if out:
+        write_reports(Path(out), report, rows)
+    return report
+
+
+def _rate(num: int, den: int) -> float | None:
+    return num / den if den else None
+
+
+def summarize(rows, chunk_ranks, art_ranks, lat_r, lat_a, retrieval_only) -> dict:
+    r = ranks_to_metrics(chunk_ranks)
+    report = {"n": len(rows),
+              "retrieval": {**r, "article": ranks_to_metrics(art_ranks)},
+              "latency_ms": {"retrieve_p50": percentiles(lat_r)["p50"], "retrieve_p95": percentiles(lat_r)["p95"]}}
+    if retrieval_only:
+        return report
+    scored = [x for x in rows if "scores" in x]
+    ans = [x for x in scored if x["answerable"]]
+    unans = [x for x in scored if not x["answerable"]]
+    refused = [x for x in scored if x["scores"]["refused"]]
+    answered = [x for x in scored if not x["scores"]["refused"]]
+    n_cite = sum(x["scores"]["citations"] for x in scored)
+    report["answer"] = {
+        "em": sum(x["scores"]["em"] for x in ans) / max(len(ans), 1),
+        "f1": sum(x["scores"]["f1"] for x in ans) / max(len(ans), 1),
+        "accuracy": _rate(sum(x["scores"]["correct"] for x in scored), len(scored)),
+        "accuracy_answerable": _rate(sum(x["scores"]["correct"] for x in ans), len(ans)),
+    }
+    report["citation"] = {
+        "precision": _rate(sum(x["scores"]["citations_precise"] for x in scored), n_cite),
+        "recall": _rate(sum(1 for x in answered if x["scores"]["citations"] > 0), len(answered)),
+    }
+    report["refusal"] = {
+        "precision": _rate(sum(1 for x in refused if not x["answerable"]), len(refused)),
+        "recall": _rate(sum(1 for x in unans if x["scores"]["refused"]), len(unans)),
+        "false_refusal": _rate(sum(1 for x in ans if x["scores"]["refused"]), len(ans)),
+    }
+    p = percentiles(lat_a)
+    report["latency_ms"].update(answer_p50=p["p50"], answer_p95=p["p95"])
+    cats = defaultdict(list)
+    for x in scored:
+        cats[x.get("category") or "all"].append(x["scores"]["correct"])
+    report["by_category"] = {c: {"n": len(v), "accuracy": sum(v) / len(v)} for c, v in sorted(cats.items())}
+    return report
+
+
+def write_reports(out: Path, report: dict, rows: list[dict]) -> None:
+    from .html import render_report
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    with open(out / "results.jsonl", "w", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    (out / "report.html").write_text(render_report(report, rows), encoding="utf-8")
+
+
+def flatten(d: dict, prefix: str = "") -> dict[str, float]:
+    out = {}
+    for key, v in d.items():
+        name = f"{prefix}{key}"
+        if isinstance(v, dict):
+            out.update(flatten(v, name + "."))
+        elif isinstance(v, (int, float)) and not isinstance(v, bool):
+            out[name] = float(v)
+    return out
+
+
+def compare(a: dict, b: dict) -> str:
+    fa, fb = flatten({k: v for k, v in a.items() if k != "config"}), flatten({k: v for k, v in b.items() if k != "config"})
+    lines = [f"{'metric':34s} {'A':>10s} {'B':>10s} {'delta':>10s}"]
+    for key in sorted(set(fa) | set(fb)):
+        va, vb = fa.get(key), fb.get(key)
+        d = f"{vb - va:+10.4f}" if va is not None and vb is not None else f"{'':>10s}"
+        lines.append(f"{key:34s} {'' if va is None else f'{va:10.4f}':>10s} {'' if vb is None else f'{vb:10.4f}':>10s} {d}")
+    return "\n".join(lines)
+
+
+def check_floors(report: dict, floors: dict) -> list[str]:
+    """Metric names (dotted) with their minimum; 'latency_ms.*' entries are maxima."""
+    flat = flatten(report)
+    failures = []
+    for key, bound in floors.items():
+        got = flat.get(key)
+        if got is None:
+            failures.append(f"{key}: missing from the report")
+        elif key.startswith("latency_ms.") and got > bound:
+            failures.append(f"{key} = {got:.1f} is above the ceiling {bound}")
+        elif not key.startswith("latency_ms.") and got < bound:
+            failures.append(f"{key} = {got:.4f} is below the floor {bound}")
+    return failures
