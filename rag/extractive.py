@@ -40,6 +40,14 @@ def answer_pattern(question: str) -> re.Pattern | None:
     return None
 
 
+_WHO = re.compile(r"谁|哪位|哪个人|什么人")
+
+
+def _has_person(sentence: str) -> bool:
+    import jieba.posseg as pseg
+    return any(flag == "nr" and len(w) >= 2 for w, flag in pseg.cut(sentence))
+
+
 def best_sentence(question: str, hits: list[Hit], idf_of, focus: str | None = None) -> tuple[float, Hit | None, int, int]:
     """(score, hit, start, end): the sentence with the largest idf-weighted share of the
     question's terms, plus a bonus when it holds what the question asks for (a number
@@ -55,12 +63,13 @@ def best_sentence(question: str, hits: list[Hit], idf_of, focus: str | None = No
                 w[t] *= 2
     total = sum(w.values())
     want = answer_pattern(focus or question)
+    who = bool(_WHO.search(focus or question))
     best = (0.0, None, 0, 0)
     for rank, h in enumerate(hits):
         for a, b in sentence_spans(h.text):
             s = normalize(h.text[a:b])
             got = sum(wt for t, wt in w.items() if t in s) / total
-            if want is not None and want.search(s):
+            if (want is not None and want.search(s)) or (who and _has_person(s)):
                 got = min(1.0, got + 0.3)
             # prefer higher-ranked chunks on ties; very short fragments say little
             got *= (1 - 0.02 * rank) * (1 if b - a >= 8 else 0.5)
@@ -78,3 +87,16 @@ def bm25_idf(index):
         v = bm.idf(t)
         return top if v is None else v
     return idf
+
+
+def best_sentence_dense(question: str, hits: list[Hit], embedder, top: int = 3) -> tuple[float, Hit | None, int, int]:
+    """For questions with no Chinese to match (English): the sentence of the top chunks
+    whose embedding is closest to the question's (multilingual e5 bridges languages)."""
+    cands = [(h, a, b) for h in hits[:top] for a, b in sentence_spans(h.text) if b - a >= 8]
+    if not cands:
+        return 0.0, None, 0, 0
+    qv = embedder.embed_batch([question], "query")[0]
+    sv = embedder.embed_batch([h.text[a:b] for h, a, b in cands], "passage")
+    sims = sv @ qv
+    i = int(sims.argmax())
+    return float(sims[i]), *cands[i]

@@ -33,9 +33,21 @@ def tokenize(text: str) -> list[str]:
     return [t for t in jb.cut_for_search(normalize(text)) if not t.isspace() and _is_word(t)]
 
 
+_ASKING = {"什么", "哪", "哪个", "哪些", "哪种", "何", "哪一", "多少", "怎样", "怎样的", "什么样", "什么样的"}
+
+
 def nouns(text: str) -> list[str]:
-    """Nouns and named entities (jieba POS n*, vn) of 2+ characters, normalized."""
+    """Content nouns and names (jieba POS n, nr, ns, nt, nz) of 2+ characters, normalized.
+
+    The noun right after a question word ("什么颜色", "什么职务") names the kind of
+    answer wanted, not something the text must contain, so it is left out.
+    """
     _jieba()
     import jieba.posseg as pseg
-    return [w for w, flag in pseg.cut(normalize(text))
-            if len(w) >= 2 and (flag.startswith("n") or flag == "vn") and _is_word(w)]
+    out, prev = [], ""
+    for w, flag in pseg.cut(normalize(text)):
+        if len(w) >= 2 and flag in ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg") and _is_word(w) and prev not in _ASKING:
+            out.append(w)
+        if not w.isspace():
+            prev = w
+    return out
