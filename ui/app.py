@@ -129,27 +129,61 @@ def build_app(index_path: str | None = None, llm: str | None = None, show_notes:
         msg = f"已删除 {esc(article_id)}" if rep.removed else f"⚠ {esc(rep.problems[0])}"
         return msg, article_rows()
 
-    examples = CORPUS_EXAMPLES if index_path is None else None
+    def user_turn(message, history):
+        # The reader's own text is shown escaped: markup in a question is displayed, not run.
+        message = _text_of(message)
+        if not message.strip():
+            return gr.update(), history, ""
+        return "", (history or []) + [{"role": "user", "content": esc(message)}], message
+
+    def bot_turn(history, message, k, backend, date_from, date_to):
+        if not message:
+            yield history
+            return
+        past = _plain_history(history[:-1])
+        for html in respond(message, past, k, backend, date_from, date_to):
+            yield history + [{"role": "assistant", "content": html}]
+
+    def ask_api(message: str, k: int = 5, backend: str = "", date_from: str = "", date_to: str = "") -> dict:
+        """Programmatic endpoint (/ask): the full Answer as JSON, or {"error": ...}."""
+        try:
+            final = None
+            for item in answer_stream(_text_of(message), k=int(k), llm=backend or llm, index=ix(),
+                                      date_from=(date_from or "").strip() or None,
+                                      date_to=(date_to or "").strip() or None):
+                if isinstance(item, Answer):
+                    final = item
+            return final.to_dict()
+        except RagError as e:
+            return {"error": str(e)}
+
+    examples = CORPUS_EXAMPLES if index_path is None else [f"《{row[1]}》讲了什么？" for row in article_rows()[:3]]
     with gr.Blocks(title="新闻问答") as demo:
         gr.Markdown("## 新闻问答 · 每个回答都附上可核对的原文引用")
         with gr.Tab("问答"):
+            chatbot = gr.Chatbot(height=560, label="对话", sanitize_html=True, elem_id="chat",
+                                 placeholder="提问关于已收录新闻的问题，回答会附上原文出处。")
+            with gr.Row():
+                box = gr.Textbox(placeholder="输入问题，按回车发送", show_label=False, scale=8, elem_id="question",
+                                 max_length=2000)
+                send = gr.Button("发送", variant="primary", scale=1, elem_id="send")
+                clear = gr.Button("清空", scale=1)
             with gr.Accordion("设置", open=False):
                 k = gr.Slider(1, 10, value=5, step=1, label="引用资料数 k")
                 backend = gr.Radio(["local", "api", "extractive"], value=llm or "local", label="回答方式")
                 with gr.Row():
                     date_from = gr.Textbox(label="起始日期", placeholder="2025-07-01")
                     date_to = gr.Textbox(label="截止日期", placeholder="2025-07-31")
-            gr.ChatInterface(
-                respond,
-                chatbot=gr.Chatbot(height=560, label="对话", sanitize_html=True, render_markdown=False,
-                                   elem_id="chat"),
-                additional_inputs=[k, backend, date_from, date_to],
-                examples=[[e, 5, llm or "local", "", ""] for e in examples] if examples else None,
-                run_examples_on_click=False,
-                api_name="ask",
-                concurrency_limit=1,   # one llama.cpp context: generations never interleave
-                fill_height=False,
-            )
+            gr.Examples(examples, inputs=box, label="示例问题")
+            pending = gr.State("")
+            settings = [k, backend, date_from, date_to]
+            for trigger in (box.submit, send.click):
+                trigger(user_turn, [box, chatbot], [box, chatbot, pending], queue=False, api_name=False).then(
+                    bot_turn, [chatbot, pending, *settings], chatbot, api_name=False, concurrency_limit=1,
+                    concurrency_id="llm")
+            clear.click(lambda: ([], ""), None, [chatbot, pending], queue=False, api_name=False)
+            # one llama.cpp context: generations from the chat and the API share one queue slot
+            gr.api(ask_api, api_name="ask", concurrency_limit=1, concurrency_id="llm")
         with gr.Tab("知识库"):
             files = gr.File(file_count="multiple", file_types=UPLOAD_TYPES, label="上传文章")
             up_btn = gr.Button("导入", variant="primary", elem_id="import")
