@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export RAG_HOME ?= $(CURDIR)/.rag
 
-.PHONY: install chat test test-fast browser-deps model clean
+.PHONY: install chat test test-fast eval-ci browser-deps model clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -40,6 +40,14 @@ browser-deps:
 
 test: install model browser-deps
 	$(BIN)/python -m pytest -q
+
+# The CI eval subset: fixed samples, fails when a metric falls under the floors in evals/floors/.
+SHARED ?= $(CURDIR)/../shared
+eval-ci: install model
+	$(BIN)/rag eval $(SHARED)/evals/cmrc2018_dev.json --retrieval-only --limit 200 --sample-seed 0 \
+	  --out out/ci-cmrc200 --floors evals/floors/cmrc200_retrieval.json
+	$(BIN)/rag eval evals/seed_qa.jsonl --llm local --limit 12 --sample-seed 1 \
+	  --out out/ci-seed-local --floors evals/floors/seed_local12.json
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"

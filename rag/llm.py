@@ -73,18 +73,24 @@ class LocalChatModel(BaseChatModel):
         with self._lock:
             it = llm.create_chat_completion(messages=_to_dicts(messages), temperature=self.temperature,
                                             max_tokens=max_tokens, stop=STOP + (stop or []), stream=True)
+            finish = None
             try:
                 for part in it:
-                    delta = part["choices"][0].get("delta", {}).get("content")
+                    choice = part["choices"][0]
+                    delta = choice.get("delta", {}).get("content")
+                    finish = choice.get("finish_reason") or finish
                     if delta:
                         chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
                         if run_manager:
                             run_manager.on_llm_new_token(delta, chunk=chunk)
                         yield chunk
                     if time.monotonic() > deadline:
+                        finish = "time_limit"
                         break
             finally:
                 it.close()
+            # callers must know when an answer was cut off by a limit
+            yield ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"finish_reason": finish}))
 
     def _generate(self, messages: list[BaseMessage], stop: list[str] | None = None,
                   run_manager: CallbackManagerForLLMRun | None = None, **kwargs: Any) -> ChatResult:

@@ -21,7 +21,9 @@ def default_index_dir() -> Path:
 
 
 def models_dir() -> Path:
-    return home() / "models"
+    """RAG_MODELS lets several RAG_HOMEs (test runs, eval indexes) share one assembled model."""
+    env = os.environ.get("RAG_MODELS")
+    return Path(env).expanduser() if env else home() / "models"
 
 
 def cache_dir() -> Path:

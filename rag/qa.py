@@ -193,9 +193,10 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
 
     ctx = _fit_context(hits, model, cfg.context_tokens)
     msgs = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.user_prompt(standalone, ctx))]
-    raw, shown = "", 0
+    raw, shown, finish = "", 0, None
     try:
         for chunk in model.stream(msgs):
+            finish = (getattr(chunk, "response_metadata", None) or {}).get("finish_reason") or finish
             raw += str(chunk.content)
             at = raw.find("答案")
             if at >= 0:
@@ -207,13 +208,24 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
     except RagError:
         raise
     except Exception as e:  # noqa: BLE001 - API/llama errors become one clear message
-        err = describe_api_error(e, cfg.api_base) if "openai" in type(e).__module__ or "httpx" in type(e).__module__ \
-            else BackendError(f"the language model failed: {type(e).__name__}: {e}")
+        if str(getattr(model, "_llm_type", "")).startswith("openai"):
+            err = describe_api_error(e, getattr(model, "openai_api_base", None) or cfg.api_base)
+        else:
+            err = BackendError(f"the language model failed: {type(e).__name__}: {e}")
         if not cfg.fallback_extractive:
             raise err from e
         yield extractive_answer(f"{err}; answered extractively")
         return
     timings["generate_only_ms"] = (time.perf_counter() - t1) * 1000
+    if finish in ("length", "time_limit"):
+        # a draft cut off by the token or time limit may end mid-number ("达4" for 4600)
+        reason = f"the model's answer was cut off ({finish})"
+        if cfg.fallback_extractive:
+            yield extractive_answer(reason)
+        else:
+            notes.append(reason)
+            yield done(REFUSAL_TEXT, [], True)
+        return
     p = parse(raw)
     if p.says_unanswerable:
         notes.append("the model found no answer in the sources")

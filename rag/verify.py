@@ -115,7 +115,8 @@ def answer_supported(answer: str, quotes: list[str]) -> bool:
     src = normalize("".join(quotes))
     src_nospace = re.sub(r"\s+", "", src)
     nums = _NUM.findall(a)
-    if any(n not in src_nospace for n in nums):
+    whole = set(_NUM.findall(src_nospace))
+    if any(n not in whole for n in nums):   # "4" does not support itself inside "4600"
         return False
     chars = _CONTENT.findall(a)
     if not chars:

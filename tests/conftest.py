@@ -12,6 +12,9 @@ SHARED = ROOT.parent / "shared"
 @pytest.fixture(scope="session", autouse=True)
 def rag_home(tmp_path_factory):
     """Every test run gets its own RAG_HOME (index, model copy, caches) unless CI gives one."""
+    outer = os.environ.get("RAG_HOME")
+    if outer and not os.environ.get("RAG_MODELS"):
+        os.environ["RAG_MODELS"] = str(Path(outer) / "models")  # reuse the model `make model` assembled
     home = os.environ.get("RAG_TEST_HOME") or str(tmp_path_factory.mktemp("rag_home"))
     os.environ["RAG_HOME"] = home
     os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -61,6 +61,23 @@ def test_answer_not_supported_by_its_quote_is_dropped(fixture_index):
     assert "10分钟" not in ans.text
 
 
+class CutOff(FakeListChatModel):
+    """Streams its scripted text, then reports that the token limit stopped it."""
+
+    def _stream(self, *a, **k):
+        from langchain_core.messages import AIMessageChunk
+        from langchain_core.outputs import ChatGenerationChunk
+        yield from super()._stream(*a, **k)
+        yield ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"finish_reason": "length"}))
+
+
+def test_answer_cut_off_by_a_limit_is_not_trusted(fixture_index):
+    m = CutOff(responses=["原文：试行首周，夜间入馆读者达4600人次，其中青年读者占六成以上。[1]\n答案：夜间入馆读者达4"])
+    ans = answer("图书馆夜间开放首周入馆读者有多少人次？", llm=m, index=fixture_index)
+    assert "达4[1]" not in ans.text and "4600" in ans.text
+    assert any("cut off (length)" in n for n in ans.notes)
+
+
 def test_model_refusal_is_a_refusal(fixture_index):
     ans = answer("图书馆新馆什么时候开工？", llm=scripted("答案：无法回答"), index=fixture_index)
     assert ans.refused and ans.contexts

@@ -55,6 +55,8 @@ def test_answer_support():
     assert not answer_supported("东湖小学队", q)
     assert answer_supported("3 days", q)  # English answer: numbers are what can be checked
     assert not answer_supported("7 days", q)
+    assert not answer_supported("减到2", q)        # a truncated "20" is not supported by "20天"
+    assert not answer_supported("从2天减到3天", q)
 
 
 def test_quote_relevance():
