@@ -1,5 +1,6 @@
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,11 @@ def corpus_index_dir(tmp_path_factory, rag_home):
     rep = Index(d).ingest([ROOT / "corpus"])
     assert len(rep.added) == 7, rep.to_dict()
     return d
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port

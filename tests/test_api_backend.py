@@ -1,6 +1,5 @@
 """The OpenAI-compatible backend, against a real llama.cpp server and a misbehaving stub."""
 import json
-import socket
 import subprocess
 import sys
 import threading
@@ -10,23 +9,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from .conftest import free_port
+
 from rag.errors import BackendError
 from rag.qa import answer, answer_stream
 from rag.types import Answer
 
 
-def _free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 @pytest.fixture(scope="module")
 def llama_server(rag_home):
     from rag.models import bundled_gguf
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()),
                              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
                              "--chat_format", "chatml", "--model_alias", "local"],
@@ -124,7 +117,7 @@ def test_api_faults_are_clear_messages(fixture_index, stub, mode, words):
     handler, base = stub
     handler.mode = mode
     if mode == "refused":
-        base = f"http://127.0.0.1:{_free_port()}/v1"
+        base = f"http://127.0.0.1:{free_port()}/v1"
     ix = _api(fixture_index, base, api_timeout=1.0, fallback_extractive=False)
     with pytest.raises(BackendError, match=words):
         answer("地铁9号线二期工程全长多少公里？", index=ix)

@@ -1,21 +1,14 @@
 """The chat UI: in-process through gradio_client, and in a real headless Chromium."""
 import os
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
 
+from .conftest import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def _free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @pytest.fixture()
@@ -24,7 +17,7 @@ def ui(fixture_index):
     from ui.app import build_app
     _OPEN[str(fixture_index.path)] = fixture_index
     app = build_app(str(fixture_index.path), llm="extractive")
-    port = _free_port()
+    port = free_port()
     app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, show_error=False)
     yield f"http://127.0.0.1:{port}/", fixture_index
     app.close()
