@@ -13,7 +13,8 @@ from .errors import InputError
 from .types import Article
 
 SUFFIXES = {".md", ".markdown", ".txt", ".json", ".jsonl", ".html", ".htm", ".docx", ".pdf"}
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 1024 * 1024      # a JSONL feed may be large
+MAX_ARTICLE_CHARS = 200_000            # a long news feature is ~20,000; beyond this it is not an article
 
 
 @dataclass
@@ -134,6 +135,9 @@ def article_from_record(rec: dict, default_id: str, path: str, line: int | None 
     body = rec.get("text") or rec.get("body") or rec.get("content") or ""
     if not isinstance(body, str) or not body.strip():
         raise InputError("record has no text (fields text/body/content)", path=path, line=line)
+    if len(body) > MAX_ARTICLE_CHARS:
+        raise InputError(f"article text is {len(body):,} characters, over the {MAX_ARTICLE_CHARS:,} limit; "
+                         f"split it into articles", path=path, line=line)
     try:
         date = parse_date(rec.get("date"))
     except ValueError as e:
@@ -323,6 +327,8 @@ def iter_files(paths: list[Path | str]) -> tuple[list[Path], list[InputError]]:
                     problems.append(InputError(f"symlink leads outside {p} (to {real}); refused", path=str(f)))
                 elif real.is_file() and f.suffix.lower() in SUFFIXES:
                     files.append(f)
+                elif real.is_file():
+                    problems.append(InputError(f"unsupported file type {f.suffix or '(none)'}; skipped", path=str(f)))
         else:
             files.append(p)
     return files, problems
