@@ -28,7 +28,7 @@ class Config:
     api_timeout: float = 60.0
     max_new_tokens: int = 200
     max_generation_s: float = 60.0
-    context_tokens: int = 2048        # budget for retrieved text in the prompt
+    context_tokens: int = 360         # budget for retrieved sentences in the prompt
     n_ctx: int = 4096
     max_question_chars: int = 1000
     fallback_extractive: bool = True  # serve an extractive answer when the LLM's fails checks
@@ -53,7 +53,8 @@ class Config:
         need(self.llm in ("local", "api", "extractive"), f"llm must be local|api|extractive, got {self.llm!r}")
         need(16 <= self.max_new_tokens <= 4096, f"max_new_tokens {self.max_new_tokens} not in 16..4096")
         need(self.max_generation_s > 0, "max_generation_s must be positive")
-        need(256 <= self.context_tokens < self.n_ctx, "context_tokens must be in 256..n_ctx")
+        need(64 <= self.context_tokens < self.n_ctx - self.max_new_tokens - 512,
+             "context_tokens must leave room in n_ctx for the instructions and the answer")
         need(1 <= self.max_question_chars <= 20000, "max_question_chars not in 1..20000")
         need(0 <= self.min_evidence <= 1, "min_evidence not in 0..1")
 

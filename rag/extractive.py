@@ -48,14 +48,17 @@ def _has_person(sentence: str) -> bool:
     return any(flag == "nr" and len(w) >= 2 for w, flag in pseg.cut(sentence))
 
 
-def best_sentence(question: str, hits: list[Hit], idf_of, focus: str | None = None) -> tuple[float, Hit | None, int, int]:
-    """(score, hit, start, end): the sentence with the largest idf-weighted share of the
-    question's terms, plus a bonus when it holds what the question asks for (a number
-    with the asked unit, a date). Terms of `focus` (the user's own follow-up, before
-    history was added) weigh double."""
+Scored = tuple[float, Hit, int, int]   # (score, hit, start, end) with offsets into hit.text
+
+
+def sentence_scores(question: str, hits: list[Hit], idf_of, focus: str | None = None) -> list[Scored]:
+    """Every sentence of the hits, best first: the idf-weighted share of the question's
+    terms it contains, plus a bonus when it holds what the question asks for (a number
+    with the asked unit, a date, a person). Terms of `focus` (the reader's own follow-up,
+    before history was added) weigh double."""
     terms = salient_terms(question)
     if not terms or not hits:
-        return 0.0, None, 0, 0
+        return []
     w = term_weights(terms, idf_of)
     if focus:
         for t in salient_terms(focus):
@@ -64,7 +67,7 @@ def best_sentence(question: str, hits: list[Hit], idf_of, focus: str | None = No
     total = sum(w.values())
     want = answer_pattern(focus or question)
     who = bool(_WHO.search(focus or question))
-    best = (0.0, None, 0, 0)
+    out = []
     for rank, h in enumerate(hits):
         for a, b in sentence_spans(h.text):
             s = normalize(h.text[a:b])
@@ -73,9 +76,20 @@ def best_sentence(question: str, hits: list[Hit], idf_of, focus: str | None = No
                 got = min(1.0, got + 0.3)
             # prefer higher-ranked chunks on ties; very short fragments say little
             got *= (1 - 0.02 * rank) * (1 if b - a >= 8 else 0.5)
-            if got > best[0]:
-                best = (got, h, a, b)
-    return best
+            out.append((got, h, a, b))
+    out.sort(key=lambda x: -x[0])
+    return out
+
+
+def dense_sentence_scores(question: str, hits: list[Hit], embedder, top: int = 3) -> list[Scored]:
+    """For questions with no Chinese to match (English): sentences of the top chunks by
+    embedding similarity to the question (multilingual e5 bridges the languages)."""
+    cands = [(h, a, b) for h in hits[:top] for a, b in sentence_spans(h.text) if b - a >= 8]
+    if not cands:
+        return []
+    qv = embedder.embed_batch([question], "query")[0]
+    sims = embedder.embed_batch([h.text[a:b] for h, a, b in cands], "passage") @ qv
+    return sorted(((float(s), h, a, b) for s, (h, a, b) in zip(sims, cands)), key=lambda x: -x[0])
 
 
 def bm25_idf(index):
@@ -88,15 +102,3 @@ def bm25_idf(index):
         return top if v is None else v
     return idf
 
-
-def best_sentence_dense(question: str, hits: list[Hit], embedder, top: int = 3) -> tuple[float, Hit | None, int, int]:
-    """For questions with no Chinese to match (English): the sentence of the top chunks
-    whose embedding is closest to the question's (multilingual e5 bridges languages)."""
-    cands = [(h, a, b) for h in hits[:top] for a, b in sentence_spans(h.text) if b - a >= 8]
-    if not cands:
-        return 0.0, None, 0, 0
-    qv = embedder.embed_batch([question], "query")[0]
-    sv = embedder.embed_batch([h.text[a:b] for h, a, b in cands], "passage")
-    sims = sv @ qv
-    i = int(sims.argmax())
-    return float(sims[i]), *cands[i]

@@ -42,6 +42,7 @@ class LocalChatModel(BaseChatModel):
     temperature: float = 0.0
     _llm: Any = PrivateAttr(default=None)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
+    last_stats: dict = {}   # ttft_ms, tokens, tokens_per_s of the latest generation
 
     @property
     def _llm_type(self) -> str:
@@ -71,6 +72,8 @@ class LocalChatModel(BaseChatModel):
         max_tokens = kwargs.get("max_tokens", self.max_tokens)
         deadline = time.monotonic() + self.max_seconds
         with self._lock:
+            t0 = time.perf_counter()
+            first, n_chunks = None, 0
             it = llm.create_chat_completion(messages=_to_dicts(messages), temperature=self.temperature,
                                             max_tokens=max_tokens, stop=STOP + (stop or []), stream=True)
             finish = None
@@ -80,6 +83,8 @@ class LocalChatModel(BaseChatModel):
                     delta = choice.get("delta", {}).get("content")
                     finish = choice.get("finish_reason") or finish
                     if delta:
+                        n_chunks += 1
+                        first = first or time.perf_counter()
                         chunk = ChatGenerationChunk(message=AIMessageChunk(content=delta))
                         if run_manager:
                             run_manager.on_llm_new_token(delta, chunk=chunk)
@@ -89,6 +94,10 @@ class LocalChatModel(BaseChatModel):
                         break
             finally:
                 it.close()
+            end = time.perf_counter()
+            # llama.cpp streams one token per chunk
+            self.last_stats = {"ttft_ms": ((first or end) - t0) * 1000, "tokens": n_chunks,
+                               "tokens_per_s": (n_chunks - 1) / (end - first) if first and n_chunks > 1 and end > first else 0.0}
             # callers must know when an answer was cut off by a limit
             yield ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"finish_reason": finish}))
 

@@ -28,8 +28,22 @@ def materials(hits: list[Hit]) -> str:
     return "<资料>\n" + "\n\n".join(parts) + "\n</资料>"
 
 
-def user_prompt(question: str, hits: list[Hit]) -> str:
-    return f"{materials(hits)}\n\n问题：{question}"
+def user_prompt(question: str, hits: list[Hit], excerpts: list[list[tuple[int, int]]] | None = None) -> str:
+    """Materials are whole chunks, or (with `excerpts`) only the chosen sentences of each
+    chunk in text order, "……" marking what was left out."""
+    if excerpts is None:
+        return f"{materials(hits)}\n\n问题：{question}"
+    parts = []
+    for i, (h, spans) in enumerate(zip(hits, excerpts), 1):
+        head = f"[{i}] 《{h.title}》" + (f"（{h.date}）" if h.date else "")
+        text, last = [], None
+        for a, b in sorted(spans):
+            if last is not None and h.text[last:a].strip():
+                text.append("……")
+            text.append(h.text[a:b])
+            last = b
+        parts.append(f"{head}\n{''.join(text)}")
+    return "<资料>\n" + "\n\n".join(parts) + f"\n</资料>\n\n问题：{question}"
 
 
 def rewrite_prompt(history: list[tuple[str, str]], question: str) -> str:
