@@ -12,10 +12,16 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip wheel
 
-# llama.cpp is compiled for x86-64-v3 (AVX2/FMA/F16C) rather than -march=native: on these
-# machines the native build picks AMX/AVX-512 paths that die with SIGILL in the sandbox.
+# llama.cpp is compiled for an explicit instruction set, never -march=native: on these
+# machines the native build (AMX, AVX512-FP16) dies with SIGILL in the sandbox. AVX-512 with
+# VNNI, when the CPU has it, processes prompts 1.9x faster than AVX2 here (docs/BENCHMARKS.md).
 LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
-	-DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
+	-DGGML_AVX512_BF16=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+ifneq ($(shell grep -m1 -o -w avx512_vnni /proc/cpuinfo 2>/dev/null),)
+LLAMA_CMAKE += -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_VBMI=ON
+else
+LLAMA_CMAKE += -DGGML_AVX512=OFF
+endif
 
 # torch is pinned to the CPU build on this machine's disk; an unpinned torch would pull CUDA.
 $(STAMP): pyproject.toml | $(BIN)/python

