@@ -33,7 +33,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 model: install
-	$(BIN)/python -m rag.models assemble
+	$(BIN)/rag model assemble
 
 chat: install model
 	$(BIN)/rag stats >/dev/null 2>&1 || $(BIN)/rag ingest corpus/

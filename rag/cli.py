@@ -172,6 +172,16 @@ def cmd_eval(args):
     return 0
 
 
+def cmd_model(args):
+    from . import models
+    if args.action == "assemble":
+        print(models.bundled_gguf(verify_full=True))
+    else:
+        p = models.local_gguf()
+        print(f"{p} ({p.stat().st_size:,} bytes) OK")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description="Chinese news QA with verified citations")
     p.add_argument("--index", help="index folder (default: $RAG_HOME/index)")
@@ -218,6 +228,10 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=7860)
     s.add_argument("--llm", choices=["local", "api", "extractive"])
     s.set_defaults(fn=cmd_ui)
+
+    s = sub.add_parser("model", help="assemble/verify the bundled local model")
+    s.add_argument("action", choices=["assemble", "verify"])
+    s.set_defaults(fn=cmd_model)
 
     s = sub.add_parser("eval", help="score retrieval, answers, citations and refusals on a question set")
     s.add_argument("path", nargs="?", help="evals/seed_qa.jsonl or a SQuAD-style .json (CMRC 2018, DRCD)")

@@ -10,7 +10,6 @@ import hashlib
 import importlib.util
 import json
 import os
-import sys
 from pathlib import Path
 
 from . import paths
@@ -108,10 +107,3 @@ def local_gguf() -> Path:
         return p
     return bundled_gguf()
 
-
-if __name__ == "__main__":  # `python -m rag.models assemble` (used by `make model`)
-    if sys.argv[1:] == ["assemble"]:
-        print(bundled_gguf(verify_full=True))
-    else:
-        print("usage: python -m rag.models assemble", file=sys.stderr)
-        sys.exit(2)

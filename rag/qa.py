@@ -195,6 +195,13 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
         c = make_citation(1, h, a, b)
         return done(f"{c.quote}[1]", [c], False)
 
+    def give_up(reason: str) -> Answer:
+        """The model's output cannot be served: the extractive answer if configured, else a refusal."""
+        if cfg.fallback_extractive:
+            return extractive_answer(reason)
+        notes.append(reason)
+        return done(REFUSAL_TEXT, [], True)
+
     if not hits:
         notes.append("no article matched the question")
         yield done(REFUSAL_TEXT, [], True)
@@ -237,12 +244,7 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
     timings.update(getattr(model, "last_stats", None) or {})
     if finish in ("length", "time_limit"):
         # a draft cut off by the token or time limit may end mid-number ("达4" for 4600)
-        reason = f"the model's answer was cut off ({finish})"
-        if cfg.fallback_extractive:
-            yield extractive_answer(reason)
-        else:
-            notes.append(reason)
-            yield done(REFUSAL_TEXT, [], True)
+        yield give_up(f"the model's answer was cut off ({finish})")
         return
     p = parse(raw)
     if p.says_unanswerable:
@@ -260,19 +262,14 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
             notes.append(f"dropped a quote unrelated to the question: {h.text[a:b][:40]}")
             continue
         cites.append(make_citation(len(cites) + 1, h, a, b))
+    cites = _renumber(cites)
     if cites and p.answer and answer_supported(p.answer, [c.quote for c in cites]):
-        marks = "".join(f"[{i}]" for i in range(1, len(_renumber(list(cites))) + 1))
-        yield done(f"{p.answer}{marks}", cites, False)
+        yield done(p.answer + "".join(f"[{c.n}]" for c in cites), cites, False)
         return
     if cites and not p.answer:
         yield done(f"{cites[0].quote}[1]", cites[:1], False)
         return
-    reason = "the model's answer was not supported by a verified quote"
-    if cfg.fallback_extractive:
-        yield extractive_answer(reason)
-    else:
-        notes.append(reason)
-        yield done(REFUSAL_TEXT, [], True)
+    yield give_up("the model's answer was not supported by a verified quote")
 
 
 def answer(question: str, *, history: History = None, k: int | None = None, llm=None,
