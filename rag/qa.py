@@ -24,7 +24,7 @@ from .retriever import check_question, search
 from .text import normalize
 from .tokenize import nouns, tokenize
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
-from .verify import (QUESTION_WORDS, answer_supported, locate_quote, make_citation, parse, quote_is_relevant,
+from .verify import (QUESTION_WORDS, answer_supported, ordinals_agree, with_units, locate_quote, make_citation, parse, quote_is_relevant,
                      salient_terms)
 
 History = list[tuple[str, str]] | list[dict] | None
@@ -144,8 +144,10 @@ def _missing_terms(question: str, index: Index, hits: list[Hit]) -> list[str]:
         parts = [p for p in tokenize(t) if len(p) >= 2] or [t]
         return bm.idf(t) is None and any(bm.idf(p) is None for p in parts)
 
-    return [t for t in nouns(question)
-            if t not in QUESTION_WORDS and any("\u4e00" <= c <= "\u9fff" for c in t) and absent(t)]
+    cands = [t for t in nouns(question) if t not in QUESTION_WORDS and any("\u4e00" <= c <= "\u9fff" for c in t)]
+    if re.search(r"[\u4e00-\u9fff]", question):   # GDP, CPI… inside a Chinese question
+        cands += [w.lower() for w in re.findall(r"[A-Za-z]{2,}", question)]
+    return [t for t in cands if absent(t)]
 
 
 def answer_stream(question: str, *, history: History = None, k: int | None = None, llm=None,
@@ -189,6 +191,9 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
         if reason:
             notes.append(reason)
         cov, h, a, b = extractive
+        if h is not None and not ordinals_agree(standalone, h.text[a:b]):
+            notes.append("the best sentence is about a different 第N (ordinal) than the question")
+            return done(REFUSAL_TEXT, [], True)
         if h is None or cov < threshold:
             notes.append(f"best sentence scores {cov:.2f} (threshold {threshold})")
             return done(REFUSAL_TEXT, [], True)
@@ -264,7 +269,8 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
         cites.append(make_citation(len(cites) + 1, h, a, b))
     cites = _renumber(cites)
     if cites and p.answer and answer_supported(p.answer, [c.quote for c in cites]):
-        yield done(p.answer + "".join(f"[{c.n}]" for c in cites), cites, False)
+        text = with_units(p.answer, cites[0].quote)
+        yield done(text + "".join(f"[{c.n}]" for c in cites), cites, False)
         return
     if cites and not p.answer:
         yield done(f"{cites[0].quote}[1]", cites[:1], False)

@@ -21,6 +21,7 @@ QUESTION_WORDS = set("""什么 哪 哪个 哪些 哪支 哪家 哪里 哪儿 哪
 多长时间 多长 什么时候 哪一年 哪一天 几月 几号 名字 名称 原因 数量 人数 时长 具体 主要 分别 哪一个""".split())
 
 _MARK = re.compile(r"\[(\d{1,2})\]")
+_HEADER = re.compile(r"^\s*(?:\[\d{1,2}\]\s*)?《[^》]{1,80}》(?:（[^）]{0,20}）)?\s*")
 _QUOTE_LINE = re.compile(r"原文\s*[:：]\s*(.+)")
 _ANSWER_LINE = re.compile(r"答案\s*[:：]\s*(.+)")
 _REFUSAL = re.compile(r"无法回答|无法确定|没有(?:提到|提及|相关|找到|说明)|未(?:提及|提到|说明|给出)|不知道|资料中没有|not (?:mentioned|found)")
@@ -42,7 +43,8 @@ def parse(raw: str) -> Parsed:
         if m:
             body = m.group(1)
             nums = [int(x) for x in _MARK.findall(body)]
-            text = _MARK.sub("", body).strip(_STRIP)
+            # the model sometimes copies the material's header line: 《标题》（日期）
+            text = _HEADER.sub("", _MARK.sub("", body)).strip(_STRIP)
             if text:
                 quotes.append((text, nums))
             continue
@@ -66,15 +68,14 @@ def locate_quote(quote: str, cited: list[int], hits: list[Hit]) -> tuple[Hit, in
     """Find the quote in the cited hit first, then in any hit. If the model altered a
     few characters, fall back to the retrieved sentence it plainly copied (bigram
     overlap >= 0.8), so the citation is still verbatim text from the article."""
-    order = [n - 1 for n in cited if 1 <= n <= len(hits)] + list(range(len(hits)))
-    seen = set()
-    for i in order:
-        if i in seen:
-            continue
-        seen.add(i)
-        span = find_verbatim(quote, hits[i].text)
-        if span:
-            return hits[i], span[0], span[1]
+    order = list(dict.fromkeys([n - 1 for n in cited if 1 <= n <= len(hits)] + list(range(len(hits)))))
+    # a quote spanning a "……" gap in the materials: the longest piece is the claim's support
+    pieces = sorted((p.strip(_STRIP) for p in re.split(r"…+|\.{3,}", quote)), key=len, reverse=True)
+    for piece in pieces[:1] if len(pieces) > 1 else [quote]:
+        for i in order:
+            span = find_verbatim(piece, hits[i].text)
+            if span:
+                return hits[i], span[0], span[1]
     qb = _bigrams(normalize(quote))
     if len(qb) < 4:
         return None
@@ -97,7 +98,9 @@ def make_citation(n: int, hit: Hit, a: int, b: int) -> Citation:
 
 
 def quote_is_relevant(question: str, quote: str) -> bool:
-    """The quote must share at least one content term with the question."""
+    """The quote must share a content term with the question and not contradict its ordinals."""
+    if not ordinals_agree(question, quote):
+        return False
     terms = salient_terms(question)
     if not terms:
         return True
@@ -107,20 +110,40 @@ def quote_is_relevant(question: str, quote: str) -> bool:
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
+# what may follow a number as its unit: 200亿元, 2400平方米, 44.88万人, 70%, 50GWh
+_UNIT = re.compile(r"\d+(?:\.\d+)?(?:%|GWh|[万亿千百]?(?:平方米|平方公里|公里|人次|元|人|户|米|吨|天|年|月|日|家|个|项|件|所|支|辆|台|秒|名|次|成|倍|座|亩|份|位|条|度|分钟|小时|周|岁|斤)|[万亿])?")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批号季轮个]?")
+
+
+def with_units(answer: str, quote: str) -> str:
+    """A bare number answer ("200") gets the unit the quote gives it ("200亿元")."""
+    a = answer.strip()
+    if not re.fullmatch(r"\d+(?:\.\d+)?", a):
+        return answer
+    for m in _UNIT.finditer(re.sub(r"\s+", "", quote)):
+        if _NUM.match(m.group()).group() == a:
+            return m.group()
+    return answer
+
+
+def ordinals_agree(question: str, text: str) -> bool:
+    """第二届 in the question is not answered by a sentence about 第一届."""
+    t = normalize(text)
+    return all(o in t for o in _ORDINAL.findall(normalize(question)))
 
 
 def answer_supported(answer: str, quotes: list[str]) -> bool:
-    """Every number in the answer, and most of its Chinese characters, are in the quotes."""
-    a = normalize(answer)
+    """Every number in the answer, with its unit, and most of its Chinese characters are in
+    the quotes."""
+    a = re.sub(r"\s+", "", normalize(answer))
     src = normalize("".join(quotes))
     src_nospace = re.sub(r"\s+", "", src)
-    nums = _NUM.findall(a)
-    whole = set(_NUM.findall(src_nospace))
-    if any(n not in whole for n in nums):   # "4" does not support itself inside "4600"
+    whole = set(_UNIT.findall(src_nospace)) | set(_NUM.findall(src_nospace))
+    if any(n not in whole for n in _UNIT.findall(a)):   # "4" is not "4600"; "15%" is not "15项"
         return False
     chars = _CONTENT.findall(a)
     if not chars:
         # an English answer to an English question: only numbers can be checked
-        return bool(nums) or bool(re.search(r"[a-z]", a))
+        return bool(_NUM.search(a)) or bool(re.search(r"[a-z]", a))
     covered = sum(1 for c in chars if c in src_nospace)
     return covered / len(chars) >= 0.7

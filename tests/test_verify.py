@@ -62,3 +62,35 @@ def test_answer_support():
 def test_quote_relevance():
     assert quote_is_relevant("退税流程需要几天？", "退税流程从20天减到3天。")
     assert not quote_is_relevant("冠军是哪支队伍？", "退税流程从20天减到3天。")
+
+
+def test_units_are_part_of_a_number_claim():
+    q = ["上半年我市15项主要经济指标增速高于全省平均水平。"]
+    assert answer_supported("15项", q)
+    assert not answer_supported("15%", q)
+    assert answer_supported("200亿元", ["总投资约200亿元的欣旺达项目"])
+
+
+def test_bare_number_answers_get_the_quotes_unit():
+    from rag.verify import with_units
+    assert with_units("200", "总投资约200亿元的欣旺达50GWh动力电池项目") == "200亿元"
+    assert with_units("50", "总投资约200亿元的欣旺达50GWh动力电池项目") == "50GWh"
+    assert with_units("2400", "建成2400平方米的综合展厅") == "2400平方米"
+    assert with_units("3天", "退税流程从20天减到3天") == "3天"
+
+
+def test_ordinals_must_agree():
+    from rag.verify import ordinals_agree
+    assert not ordinals_agree("第二届邀请赛什么时候举办？", "2025年枣庄市第一届全国青少年足球邀请赛开赛。")
+    assert ordinals_agree("第一届邀请赛在哪里开赛？", "第一届全国青少年足球邀请赛在立新小学西校开赛。")
+    assert not quote_is_relevant("实干争先第一次交流会是哪天召开的？", "7月19日，实干争先第二次交流会召开。")
+
+
+def test_header_copied_into_the_quote_is_ignored():
+    p = parse("原文：[1] 《耐心枣庄培育耐心经济》（2025-07）退税流程从20天减到3天。[1]\n答案：3天")
+    assert p.quotes[0][0] == "退税流程从20天减到3天"
+
+
+def test_quote_across_a_gap_uses_its_longest_piece():
+    loc = locate_quote("前言……改革后，机动车转让待出口登记从3天缩至1天", [1], [hit()])
+    assert loc is not None and hit().text[loc[1]:loc[2]] == "改革后，机动车转让待出口登记从3天缩至1天"
