@@ -35,8 +35,8 @@ install: $(STAMP)
 model: install
 	$(BIN)/rag model assemble
 
+# `rag ui` builds the index of corpus/ first if there is none, then serves 127.0.0.1:7860.
 chat: install model
-	$(BIN)/rag stats >/dev/null 2>&1 || $(BIN)/rag ingest corpus/
 	$(BIN)/rag ui
 
 # Debian's chromium and a CJK font for the headless browser test (no browser download).

@@ -158,9 +158,16 @@ def cmd_eval(args):
     index = None
     if args.index and not args.path.endswith(".json"):
         index = _index(args)
+    overrides = {}
+    for kv in args.set or []:
+        key, _, val = kv.partition("=")
+        try:
+            overrides[key] = json.loads(val)
+        except ValueError:
+            overrides[key] = val
     report = runner.run(args.path, limit=args.limit, seed=args.sample_seed, llm=args.llm,
                         retrieval_only=args.retrieval_only, out=args.out, script=args.script, k=args.k,
-                        index=index, progress=prog)
+                        index=index, overrides=overrides, progress=prog)
     bar.close()
     _print_json({k: v for k, v in report.items() if k != "by_category"} if not args.json else report)
     if args.floors:
@@ -245,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print the full report")
     s.add_argument("--floors", help="JSON of minimum metrics; exit 1 if any is missed")
     s.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two report.json files")
+    s.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="query-time config override, e.g. --set dense_weight=0 (BM25 only)")
     s.set_defaults(fn=cmd_eval)
     return p
 

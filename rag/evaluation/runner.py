@@ -76,7 +76,7 @@ def score_answer(q: Question, ans, index: Index) -> dict:
 def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str | None = None,
         retrieval_only: bool = False, out: Path | str | None = None, script: str | None = None,
         k: int | None = None, index: Index | None = None, config: Config | None = None,
-        progress: Callable[[int, int], None] | None = None) -> dict:
+        overrides: dict | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
     path = Path(path)
     if not path.exists():
         raise InputError("no such eval file", path=str(path))
@@ -89,8 +89,12 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
         ix = index or open_index(config=config)
     questions = sample(questions, limit, seed)
     cfg = ix.config
-    if llm:
-        ix.config = cfg = cfg.replace(llm=llm)
+    if llm or overrides:
+        from ..config import INDEX_KEYS
+        bad = set(overrides or {}) & set(INDEX_KEYS)
+        if bad:
+            raise InputError(f"{sorted(bad)} shape the index; they cannot be overridden at query time")
+        ix.config = cfg = cfg.replace(llm=llm, **(overrides or {}))
     k_eval = max(10, k or cfg.k)
     rows, chunk_ranks, art_ranks, lat_r, lat_a = [], [], [], [], []
     for i, q in enumerate(questions):
@@ -121,7 +125,7 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
     report["config"] = {"file": str(path), "n_questions": len(questions), "limit": limit, "seed": seed,
                         "embedder": ix.stats().get("embedder"), "llm": None if retrieval_only else cfg.llm,
                         "k": k or cfg.k, "chunk_size": cfg.chunk_size, "script": script,
-                        "retrieval_only": retrieval_only}
+                        "retrieval_only": retrieval_only, "overrides": overrides or {}}
     if out:
         write_reports(Path(out), report, rows)
     return report
