@@ -49,6 +49,7 @@ def _has_person(sentence: str) -> bool:
 
 
 Scored = tuple[float, Hit, int, int]   # (score, hit, start, end) with offsets into hit.text
+TITLE_TERM_WEIGHT = 0.3
 
 
 def sentence_scores(question: str, hits: list[Hit], idf_of, focus: str | None = None) -> list[Scored]:
@@ -64,14 +65,17 @@ def sentence_scores(question: str, hits: list[Hit], idf_of, focus: str | None = 
         for t in salient_terms(focus):
             if t in w:
                 w[t] *= 2
-    total = sum(w.values())
     want = answer_pattern(focus or question)
     who = bool(_WHO.search(focus or question))
     out = []
     for rank, h in enumerate(hits):
+        # terms of the article's title pick the article, not the sentence within it
+        title = normalize(h.title)
+        wh = {t: v * (TITLE_TERM_WEIGHT if t in title else 1.0) for t, v in w.items()}
+        total = sum(wh.values())
         for a, b in sentence_spans(h.text):
             s = normalize(h.text[a:b])
-            got = sum(wt for t, wt in w.items() if t in s) / total
+            got = sum(wt for t, wt in wh.items() if t in s) / total
             if (want is not None and want.search(s)) or (who and _has_person(s)):
                 got = min(1.0, got + 0.3)
             # prefer higher-ranked chunks on ties; very short fragments say little

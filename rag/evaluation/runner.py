@@ -165,6 +165,12 @@ def summarize(rows, chunk_ranks, art_ranks, lat_r, lat_a, retrieval_only) -> dic
     }
     p = percentiles(lat_a)
     report["latency_ms"].update(answer_p50=p["p50"], answer_p95=p["p95"])
+    gen = percentiles([x["timings"]["generate_ms"] for x in scored if "timings" in x])
+    ttft = percentiles([x["timings"]["ttft_ms"] for x in scored if "ttft_ms" in x.get("timings", {})])
+    tps = [x["timings"]["tokens_per_s"] for x in scored if x.get("timings", {}).get("tokens_per_s")]
+    report["latency_ms"].update(generate_p50=gen["p50"], generate_p95=gen["p95"], ttft_p50=ttft["p50"],
+                                ttft_p95=ttft["p95"])
+    report["tokens_per_s_p50"] = percentiles(tps)["p50"]
     cats = defaultdict(list)
     for x in scored:
         cats[x.get("category") or "all"].append(x["scores"]["correct"])

@@ -1,0 +1,73 @@
+"""`rag eval` end to end on tiny sets: report keys, per-question rows, HTML, compare, floors."""
+import json
+import subprocess
+import sys
+
+from rag.evaluation import runner
+
+from .conftest import ROOT
+
+REPORT_KEYS = {"n", "retrieval", "answer", "citation", "refusal", "latency_ms", "config"}
+
+
+def _seed_file(tmp_path):
+    rows = [
+        {"id": "a", "question": "地铁9号线二期工程全长多少公里？", "answers": ["12.6公里"], "answerable": True,
+         "article_ids": ["metro-line-9"], "category": "number"},
+        {"id": "b", "question": "春茶博览会签约金额达到多少？", "answers": ["4.8亿元"], "answerable": True,
+         "article_ids": ["spring-tea-fair"], "category": "number"},
+        {"id": "c", "question": "春茶博览会的金奖茶叶是哪一款？", "answers": [], "answerable": False,
+         "category": "unanswerable"},
+        {"id": "d", "question": "那每斤卖多少钱？", "answers": ["25元至40元"], "answerable": True,
+         "article_ids": ["cherry-harvest"], "history": [["南山村的樱桃今年预计产量是多少？", "180万斤"]],
+         "category": "followup"},
+    ]
+    p = tmp_path / "mini.jsonl"
+    p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    return p
+
+
+def test_seed_style_eval_writes_reports(fixture_index, tmp_path):
+    out = tmp_path / "out"
+    rep = runner.run(_seed_file(tmp_path), llm="extractive", index=fixture_index, out=out)
+    assert REPORT_KEYS <= set(rep)
+    assert rep["n"] == 4
+    assert rep["answer"]["accuracy"] == 1.0, [json.loads(l) for l in (out / "results.jsonl").read_text().splitlines()]
+    assert rep["refusal"] == {"precision": 1.0, "recall": 1.0, "false_refusal": 0.0}
+    assert rep["citation"]["precision"] == 1.0 and rep["citation"]["recall"] == 1.0
+    assert rep["retrieval"]["recall@5"] == 1.0
+    rows = [json.loads(l) for l in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["id"] for r in rows} == {"a", "b", "c", "d"} and all("scores" in r for r in rows)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "recall@k" in html
+    assert json.loads((out / "report.json").read_text())["n"] == 4
+
+
+def test_squad_style_eval_builds_an_isolated_index(tmp_path, rag_home):
+    data = {"version": "t", "data": [
+        {"title": "港口", "id": "p", "paragraphs": [{"id": "P1", "context": "本港今年集装箱吞吐量达到86万标准箱，同比增长12%。",
+                                                      "qas": [{"id": "q1", "question": "集装箱吞吐量达到多少？",
+                                                               "answers": [{"text": "86万标准箱", "answer_start": 12}]}]}]},
+        {"title": "樱桃", "id": "c", "paragraphs": [{"id": "P2", "context": "南山村樱桃每斤售价在25元至40元之间。",
+                                                      "qas": [{"id": "q2", "question": "樱桃每斤卖多少钱？",
+                                                               "answers": [{"text": "25元至40元", "answer_start": 11}]}]}]}]}
+    f = tmp_path / "mini_squad.json"
+    f.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    rep = runner.run(f, retrieval_only=True)
+    assert rep["retrieval"]["recall@1"] == 1.0 and rep["n"] == 2
+    assert "answer" not in rep  # retrieval only
+    rep2 = runner.run(f, llm="extractive")
+    assert rep2["answer"]["accuracy"] == 1.0 and rep2["answer"]["f1"] > 0
+
+
+def test_compare_and_floors_from_the_cli(fixture_index, tmp_path):
+    a = {"n": 2, "retrieval": {"recall@1": 0.5}, "answer": {"f1": 40.0}}
+    b = {"n": 2, "retrieval": {"recall@1": 0.75}, "answer": {"f1": 38.0}}
+    (tmp_path / "a.json").write_text(json.dumps(a))
+    (tmp_path / "b.json").write_text(json.dumps(b))
+    out = subprocess.run([sys.executable, "-m", "rag.cli", "eval", "--compare", str(tmp_path / "a.json"),
+                          str(tmp_path / "b.json")], capture_output=True, text=True, cwd=ROOT, check=True).stdout
+    assert "retrieval.recall@1" in out and "+0.2500" in out and "-2.0000" in out
+    assert runner.check_floors(b, {"retrieval.recall@1": 0.7, "answer.f1": 39}) == [
+        "answer.f1 = 38.0000 is below the floor 39"]
+    assert runner.check_floors(b, {"latency_ms.answer_p50": 10}) == ["latency_ms.answer_p50: missing from the report"]
