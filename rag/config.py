@@ -26,7 +26,7 @@ class Config:
     api_base: str = "http://127.0.0.1:8000/v1"
     api_model: str = "local"
     api_timeout: float = 60.0
-    max_new_tokens: int = 200
+    max_new_tokens: int = 128         # a quote and a short answer; longer output is cut off and not trusted
     max_generation_s: float = 60.0
     context_tokens: int = 360         # budget for retrieved sentences in the prompt
     n_ctx: int = 4096

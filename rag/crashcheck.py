@@ -58,3 +58,34 @@ def run_trials(base_index: Path, new_files: Path, old: set[str], new: set[str], 
         out.append(Trial(delay, consistent_state(d, old, new)))
         shutil.rmtree(d, ignore_errors=True)
     return out
+
+
+@dataclass
+class Setup:
+    base: Path          # the index before the ingest
+    new_files: Path     # the folder the killed ingest reads
+    old: set[str]
+    new: set[str]
+    undisturbed_s: float
+
+
+def prepare(workdir: Path, base_sources: Path, n_new: int) -> Setup:
+    """A base index, `n_new` new article files, and one undisturbed timed ingest of them
+    (which also warms the embedding cache, so trials spend their time where commits happen)."""
+    base = workdir / "base"
+    Index(base).ingest([base_sources])
+    new = workdir / "new"
+    new.mkdir(parents=True)
+    for i in range(n_new):
+        (new / f"n{i}.txt").write_text(f"第{i}条快讯\n本报讯 第{i}号仓库完成改造，新增货架{i * 7 + 3}组，"
+                                       f"日吞吐量提升{i + 2}成。", encoding="utf-8")
+    old = {a["id"] for a in Index(base).articles()}
+    probe = workdir / "probe"
+    shutil.copytree(base, probe)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "rag.cli", "--index", str(probe), "ingest", str(new)], check=True,
+                   capture_output=True)
+    took = time.perf_counter() - t
+    got = {a["id"] for a in Index(probe).articles()}
+    shutil.rmtree(probe, ignore_errors=True)
+    return Setup(base, new, old, got, took)
