@@ -17,18 +17,21 @@ from rag.types import Answer
 
 
 @pytest.fixture(scope="module")
-def llama_server(rag_home):
+def llama_server(rag_home, tmp_path_factory):
     from rag.models import bundled_gguf
     port = free_port()
+    # the server logs verbosely while loading: a file, not an unread pipe that would fill and block it
+    log = open(tmp_path_factory.mktemp("llama_server") / "server.log", "w+b")
     proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf()),
                              "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
                              "--chat_format", "chatml", "--model_alias", "local"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/v1"
     deadline = time.time() + 120
     while time.time() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"llama_cpp.server exited: {proc.stderr.read().decode()[-2000:]}")
+            log.seek(0)
+            raise RuntimeError(f"llama_cpp.server exited: {log.read().decode(errors='replace')[-2000:]}")
         try:
             urllib.request.urlopen(base + "/models", timeout=2)
             break
@@ -40,6 +43,7 @@ def llama_server(rag_home):
     yield base
     proc.terminate()
     proc.wait(timeout=30)
+    log.close()
 
 
 def _api(ix, base, **kw):
