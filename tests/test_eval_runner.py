@@ -70,4 +70,6 @@ def test_compare_and_floors_from_the_cli(fixture_index, tmp_path):
     assert "retrieval.recall@1" in out and "+0.2500" in out and "-2.0000" in out
     assert runner.check_floors(b, {"retrieval.recall@1": 0.7, "answer.f1": 39}) == [
         "answer.f1 = 38.0000 is below the floor 39"]
-    assert runner.check_floors(b, {"latency_ms.answer_p50": 10}) == ["latency_ms.answer_p50: missing from the report"]
+    assert runner.check_floors(b, {"min": {"answer.f1": 30}, "max": {"retrieval.recall@1": 0.7}}) == [
+        "retrieval.recall@1 = 0.7500 is above the ceiling 0.7"]
+    assert runner.check_floors(b, {"max": {"latency_ms.answer_p50": 10}}) == ["latency_ms.answer_p50: missing from the report"]

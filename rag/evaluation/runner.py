@@ -210,15 +210,18 @@ def compare(a: dict, b: dict) -> str:
 
 
 def check_floors(report: dict, floors: dict) -> list[str]:
-    """Metric names (dotted) with their minimum; 'latency_ms.*' entries are maxima."""
+    """`floors` is {"min": {metric: bound}, "max": {metric: bound}} with dotted metric names
+    (a flat {metric: bound} means minimums). Returns what failed, in words."""
+    bounds = floors if ("min" in floors or "max" in floors) else {"min": floors}
     flat = flatten(report)
     failures = []
-    for key, bound in floors.items():
-        got = flat.get(key)
-        if got is None:
-            failures.append(f"{key}: missing from the report")
-        elif key.startswith("latency_ms.") and got > bound:
-            failures.append(f"{key} = {got:.1f} is above the ceiling {bound}")
-        elif not key.startswith("latency_ms.") and got < bound:
-            failures.append(f"{key} = {got:.4f} is below the floor {bound}")
+    for kind, table in (("min", bounds.get("min", {})), ("max", bounds.get("max", {}))):
+        for key, bound in table.items():
+            got = flat.get(key)
+            if got is None:
+                failures.append(f"{key}: missing from the report")
+            elif kind == "min" and got < bound:
+                failures.append(f"{key} = {got:.4f} is below the floor {bound}")
+            elif kind == "max" and got > bound:
+                failures.append(f"{key} = {got:.4f} is above the ceiling {bound}")
     return failures
