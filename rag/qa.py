@@ -145,8 +145,10 @@ def _missing_terms(question: str, index: Index, hits: list[Hit]) -> list[str]:
         return bm.idf(t) is None and any(bm.idf(p) is None for p in parts)
 
     cands = [t for t in nouns(question) if t not in QUESTION_WORDS and any("\u4e00" <= c <= "\u9fff" for c in t)]
-    if re.search(r"[\u4e00-\u9fff]", question):   # GDP, CPI… inside a Chinese question
-        cands += [w.lower() for w in re.findall(r"[A-Za-z]{2,}", question)]
+    if re.search(r"[\u4e00-\u9fff]", question):
+        # acronyms inside a Chinese question (GDP, CPI, 5G); not ordinary words or markup
+        cands += [w.lower() for w in re.findall(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*", question)
+                  if len(w) >= 2 and (w.isupper() or any(c.isdigit() for c in w))]
     return [t for t in cands if absent(t)]
 
 

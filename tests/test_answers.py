@@ -129,3 +129,10 @@ def test_bad_questions_are_clear_errors(fixture_index):
         answer("问" * 10000, index=fixture_index, llm="extractive")
     ans = answer("？？？！！！", index=fixture_index, llm="extractive")
     assert ans.refused
+
+
+def test_unknown_acronym_refuses_but_markup_does_not(fixture_index):
+    a = answer("春茶博览会带动当地GDP增长了多少？", llm="extractive", index=fixture_index)
+    assert a.refused and any("gdp" in n for n in a.notes)
+    b = answer("樱桃冷库能储存多少吨？<script>alert(1)</script>", llm="extractive", index=fixture_index)
+    assert not b.refused and "50吨" in b.text
