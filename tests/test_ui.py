@@ -94,3 +94,11 @@ def test_browser_asks_and_sees_the_quote(ui, tmp_path):
         assert "<script>alert(1)</script>" in chat, "the question's markup is displayed as text"
         page.screenshot(path=str(shots / "tmp-browser-test.png"), full_page=True)
         browser.close()
+
+
+def test_history_reaches_the_model_as_plain_text():
+    from ui.app import _plain_history
+    from ui.render import esc
+    hist = [{"role": "user", "content": esc('樱桃"冷库"<b>')},
+            {"role": "assistant", "content": '<div class="rag-answer">50吨[1]</div>\n<details open><summary>来源（1）</summary>…</details>'}]
+    assert _plain_history(hist) == [{"role": "user", "content": '樱桃"冷库"<b>'}, {"role": "assistant", "content": "50吨[1]"}]

@@ -1,6 +1,7 @@
 """Gradio chat UI. It translates between widgets and the library; all logic is in rag/."""
 from __future__ import annotations
 
+import html
 import logging
 import os
 import re
@@ -39,17 +40,14 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 def _plain_history(history) -> list[dict]:
-    """Our own answers are HTML; the model should see their text only."""
+    """The chat shows escaped questions and HTML answers; the model sees plain text."""
     out = []
     for m in history or []:
         role = m.get("role") if isinstance(m, dict) else getattr(m, "role", None)
-        content = m.get("content") if isinstance(m, dict) else getattr(m, "content", "")
-        text = _text_of(content)
-        if role == "assistant":
+        text = _text_of(m.get("content") if isinstance(m, dict) else getattr(m, "content", ""))
+        if role == "assistant":   # drop the sources panel, keep the answer line
             text = re.sub(r"来源（\d+）.*", "", _TAGS.sub(" ", text), flags=re.S).strip()
-            import html as _h
-            text = _h.unescape(text)
-        out.append({"role": role, "content": text})
+        out.append({"role": role, "content": html.unescape(text)})
     return out
 
 
@@ -64,10 +62,11 @@ def build_app(index_path: str | None = None, llm: str | None = None, show_notes:
         return open_index(index_path)
 
     def respond(message, history, k, backend, date_from, date_to):
+        """`history` is already plain (see _plain_history)."""
         try:
             final = None
             draft = ""
-            for item in answer_stream(_text_of(message), history=_plain_history(history), k=int(k),
+            for item in answer_stream(_text_of(message), history=history, k=int(k),
                                       llm=backend or llm, index=ix(),
                                       date_from=(date_from or "").strip() or None,
                                       date_to=(date_to or "").strip() or None):
