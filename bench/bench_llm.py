@@ -61,8 +61,8 @@ res = {
     "tokens_per_s": {"p50": pct(tps, 50)},
     "answer_s": {"p50": pct(e2e, 50), "p95": pct(e2e, 95)},
 }
-print(f"| questions | prompt tokens after the cached system prefix (median) | TTFT p50 / p95 | decode tok/s p50 | answer p50 / p95 |")
-print(f"|---|---|---|---|---|")
+print("| questions | prompt tokens after the cached system prefix (median) | TTFT p50 / p95 | decode tok/s p50 | answer p50 / p95 |")
+print("|---|---|---|---|---|")
 print(f"| {len(qs)} | {res['question_prompt_tokens_median']:.0f} | {res['ttft_s']['p50']:.2f} s / {res['ttft_s']['p95']:.2f} s | "
       f"{res['tokens_per_s']['p50']:.1f} | {res['answer_s']['p50']:.2f} s / {res['answer_s']['p95']:.2f} s |")
 if args.out:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
+from filelock import Timeout as LockTimeout
 
 from vectorstore import BM25Store, ChunkStore, FaissStore, Generations
 from vectorstore.generations import CorruptGeneration
@@ -22,7 +23,7 @@ from . import paths
 from .chunking import chunk_article
 from .config import Config
 from .embedders import Embedder, get_embedder
-from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, InputError
+from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError
 from .loaders import iter_files, load_file
 from .text import match_form
 from .tokenize import tokenize
@@ -236,7 +237,7 @@ class _Writer:
         self._lock_cm = ix.gens.writer(timeout=0.5)
         try:
             self._lock_cm.__enter__()
-        except ix.gens.Timeout:
+        except LockTimeout:
             raise IndexBusyError(f"another process is writing the index at {ix.path}; "
                                  f"try again when it finishes") from None
         try:

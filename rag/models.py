@@ -12,6 +12,8 @@ import json
 import os
 from pathlib import Path
 
+from vectorstore.generations import hash_file
+
 from . import paths
 from .errors import ModelError
 
@@ -41,11 +43,7 @@ def _stamp(p: Path) -> dict:
 
 
 def sha256_file(p: Path) -> str:
-    h = hashlib.sha256()
-    with open(p, "rb") as f:
-        while block := f.read(1 << 22):
-            h.update(block)
-    return h.hexdigest()
+    return hash_file(p, hashlib.sha256())
 
 
 def bundled_gguf(verify_full: bool = False) -> Path:

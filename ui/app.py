@@ -140,8 +140,8 @@ def build_app(index_path: str | None = None, llm: str | None = None, show_notes:
             yield history
             return
         past = _plain_history(history[:-1])
-        for html in respond(message, past, k, backend, date_from, date_to):
-            yield history + [{"role": "assistant", "content": html}]
+        for rendered in respond(message, past, k, backend, date_from, date_to):
+            yield history + [{"role": "assistant", "content": rendered}]
 
     def ask_api(message: str, k: int = 5, backend: str = "", date_from: str = "", date_to: str = "") -> dict:
         """Programmatic endpoint (/ask): the full Answer as JSON, or {"error": ...}."""

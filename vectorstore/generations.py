@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import xxhash
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
 FORMAT_VERSION = 1
 _GEN = re.compile(r"^gen-(\d{6})$")
@@ -39,12 +39,17 @@ def _fsync_dir(p: Path) -> None:
         os.close(fd)
 
 
-def checksum(path: Path) -> str:
-    h = xxhash.xxh3_128()
+def hash_file(path: Path, h) -> str:
+    """Feed a file to a hashlib-style object in 4 MiB blocks; return its hex digest."""
     with open(path, "rb") as f:
-        while block := f.read(1 << 20):
+        while block := f.read(1 << 22):
             h.update(block)
     return h.hexdigest()
+
+
+def checksum(path: Path) -> str:
+    """Corruption check for index files: xxh3-128 (fast; not a security hash)."""
+    return hash_file(path, xxhash.xxh3_128())
 
 
 class Generations:
@@ -128,5 +133,3 @@ class Generations:
                 shutil.rmtree(p, ignore_errors=True)
         for p in self.root.glob("gen-*.tmp"):
             shutil.rmtree(p, ignore_errors=True)
-
-    Timeout = Timeout

@@ -1,7 +1,6 @@
 """Hostile and broken input: each is reported by name (file, line, limit) and loses nothing else."""
 import json
 import re
-from pathlib import Path
 
 import pytest
 
