@@ -31,7 +31,7 @@ from .types import Article
 
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
 NEAR_DUP = 0.85          # estimated Jaccard over 5-char shingles
-HNSW_FROM = 200_000      # chunks; below this exact search is fast enough
+HNSW_FROM = 50_000       # chunks; below this exact search is fast enough (docs/BENCHMARKS.md)
 EMBED_BATCH = 16
 
 
@@ -54,11 +54,12 @@ class IngestReport:
 class Snapshot:
     """One committed generation, opened read-only and verified."""
 
-    def __init__(self, gen: Path, manifest: dict):
+    def __init__(self, gen: Path, manifest: dict, dense: FaissStore | None = None, bm25: BM25Store | None = None):
+        """`dense`/`bm25` given: the stores a writer just committed to `gen`, still in memory."""
         self.gen, self.manifest = gen, manifest
         self.chunks = ChunkStore(gen / ChunkStore.FILE, readonly=True)
-        self.dense = FaissStore.load(gen, manifest["dense_kind"])
-        self.bm25 = BM25Store.load(gen)
+        self.dense = dense if dense is not None else FaissStore.load(gen, manifest["dense_kind"])
+        self.bm25 = bm25 if bm25 is not None else BM25Store.load(gen)
         counts = manifest["counts"]
         got = {"chunks": self.chunks.counts()["chunks"], "dense": len(self.dense), "bm25": len(self.bm25)}
         if len(set(got.values())) != 1 or got["chunks"] != counts["chunks"]:
@@ -246,14 +247,17 @@ class _Writer:
             self.stage = ix.gens.stage()
             base = None if self.fresh else ix._snap
             if base is not None:
+                # The snapshot's stores are verified and in memory: copying them beats
+                # re-reading and re-parsing their files (the difference grows with the index).
                 shutil.copy2(base.gen / ChunkStore.FILE, self.stage / ChunkStore.FILE)
-                self.dense = FaissStore.load(base.gen, base.manifest["dense_kind"])
-                self.bm25 = BM25Store.load(base.gen)
+                self.dense = base.dense.copy()
+                self.bm25 = base.bm25.copy()
             else:
                 self.dense = FaissStore(ix.embedder.dim, "flat")
                 self.bm25 = BM25Store()
             self.chunks = ChunkStore(self.stage / ChunkStore.FILE)
             self.chunks.begin()
+            self.chunks.backfill_lsh(near_dup.band_keys)
             self.pending: list[tuple[np.ndarray, list[str], list[str]]] = []
             self.changed = self.fresh
         except BaseException:
@@ -268,12 +272,13 @@ class _Writer:
             report.unchanged.append(a.id)
             return
         sig = near_dup.signature(a.title + "\n" + a.body)
+        bands = near_dup.band_keys(sig)
         if dedup:
             twin = self.chunks.id_by_hash(h)
             if twin and twin != a.id:
                 report.duplicates.append((a.id, twin, 1.0))
                 return
-            ids, sigs = self.chunks.minhashes()
+            ids, sigs = self.chunks.near_candidates(bands)
             keep = [i != a.id for i in ids]
             other, sim = near_dup.most_similar(sig, [i for i in ids if i != a.id], sigs[keep] if ids else sigs)
             if other and sim >= NEAR_DUP:
@@ -289,7 +294,7 @@ class _Writer:
             report.updated.append(a.id)
         else:
             report.added.append(a.id)
-        ids = self.chunks.add(a, chunks, sig)
+        ids = self.chunks.add(a, chunks, sig, bands)
         title = a.title if self.index.config.title_enhance else ""
         self.pending.append((ids, [title] * len(chunks), [c.text for c in chunks]))
         report.chunks_added += len(chunks)
@@ -347,12 +352,15 @@ class _Writer:
                 raise IndexCorruptError(f"internal error: store counts disagree {manifest['counts']}; nothing committed")
             ix.config.save(ix.path / "config.json")
             try:
-                ix.gens.commit(self.stage, files, manifest)
+                final = ix.gens.commit(self.stage, files, manifest)
             except BaseException:
                 shutil.rmtree(self.stage, ignore_errors=True)
                 raise
-            ix._snap = None
-            ix.refresh()
+            # The files were checksummed as they were committed; what we hold in memory is
+            # what they contain, so readers in this process switch over without a reload.
+            manifest = ix.gens.manifest(final)
+            with ix._snap_lock:
+                ix._snap = Snapshot(final, manifest, self.dense, self.bm25)
         finally:
             self._lock_cm.__exit__(None, None, None)
         return False
@@ -363,7 +371,7 @@ def _to_hnsw(flat: FaissStore) -> FaissStore:
     import faiss
     ids = faiss.vector_to_array(flat.index.id_map).astype(np.int64)
     vecs = flat.index.index.reconstruct_n(0, n) if n else np.zeros((0, flat.dim), np.float32)
-    h = FaissStore(flat.dim, "hnsw")
+    h = FaissStore(flat.dim, "hnsw_sq8")
     h.add(ids, vecs)
     return h
 

@@ -48,10 +48,10 @@ class BM25Case:
         return BM25Store.load(folder)
 
 
-CASES = [VecCase("flat"), VecCase("hnsw"), BM25Case()]
+CASES = [VecCase("flat"), VecCase("hnsw"), VecCase("hnsw_sq8"), BM25Case()]
 
 
-@pytest.fixture(params=CASES, ids=["faiss-flat", "faiss-hnsw", "bm25"])
+@pytest.fixture(params=CASES, ids=["faiss-flat", "faiss-hnsw", "faiss-hnsw-sq8", "bm25"])
 def case(request):
     return request.param
 
@@ -101,3 +101,18 @@ def test_empty_store_returns_nothing(case):
     s = case.new()
     ids, scores = s.search(case.query_for(case.items(1), 0), 5)
     assert len(ids) == 0 and len(scores) == 0
+
+
+def test_copy_is_independent_of_the_original(case):
+    """Writers modify a copy while readers keep searching the original."""
+    s = case.new()
+    items = case.items(40)
+    s.add(np.arange(30), items[:30])
+    c = s.copy()
+    c.add(np.arange(30, 40), items[30:])
+    c.delete([0])
+    assert len(s) == 30 and len(c) == 39
+    assert s.search(case.query_for(items, 0), 1)[0][0] == 0
+    assert 0 not in c.search(case.query_for(items, 0), 40)[0]
+    assert 35 not in s.search(case.query_for(items, 35), 40)[0]
+    assert c.search(case.query_for(items, 35), 1)[0][0] == 35

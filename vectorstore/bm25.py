@@ -92,6 +92,14 @@ class BM25Store:
         top = nz[np.argsort(-scores[nz], kind="stable")[:k]]
         return self.ids[top], scores[top]
 
+    def copy(self) -> "BM25Store":
+        """An independent copy: arrays are only ever replaced, never written in place, so
+        sharing them is safe; the vocabulary grows in place and is copied."""
+        c = BM25Store(self.k1, self.b)
+        c.vocab = dict(self.vocab)
+        c.ids, c.indptr, c.terms, c.tf = self.ids, self.indptr, self.terms, self.tf
+        return c
+
     def idf(self, term: str) -> float | None:
         """The term's idf in the live documents; None if no live document has it."""
         tid = self.vocab.get(term)

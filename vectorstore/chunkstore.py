@@ -20,6 +20,9 @@ CREATE TABLE IF NOT EXISTS chunks (
   n INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, article_id TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS lsh_key ON lsh(key);
+CREATE INDEX IF NOT EXISTS lsh_article ON lsh(article_id);
 """
 
 
@@ -54,13 +57,15 @@ class ChunkStore:
         self.db.execute("INSERT OR REPLACE INTO counters VALUES ('chunk', ?)", (first + n,))
         return np.arange(first, first + n, dtype=np.int64)
 
-    def add(self, article, chunks, minhash: np.ndarray | None) -> np.ndarray:
+    def add(self, article, chunks, minhash: np.ndarray | None, bands: list[int] | None = None) -> np.ndarray:
         a = article
         self.db.execute("INSERT INTO articles (id,title,date,authors,url,source,meta,body,hash,minhash) "
                         "VALUES (?,?,?,?,?,?,?,?,?,?)",
                         (a.id, a.title, a.date, json.dumps(a.authors, ensure_ascii=False), a.url, a.source,
                          json.dumps(a.meta, ensure_ascii=False, default=str), a.body, a.content_hash,
                          None if minhash is None else minhash.astype(np.uint32).tobytes()))
+        if bands:
+            self.db.executemany("INSERT INTO lsh VALUES (?,?,?)", [(b, k, a.id) for b, k in enumerate(bands)])
         ids = self.next_ids(len(chunks))
         self.db.executemany('INSERT INTO chunks (id,article_id,n,start,"end") VALUES (?,?,?,?,?)',
                             [(int(i), c.article_id, c.n, c.start, c.end) for i, c in zip(ids, chunks)])
@@ -70,6 +75,7 @@ class ChunkStore:
         ids = [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE article_id=?", (article_id,))]
         self.db.execute("DELETE FROM chunks WHERE article_id=?", (article_id,))
         self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
+        self.db.execute("DELETE FROM lsh WHERE article_id=?", (article_id,))
         return np.asarray(ids, dtype=np.int64)
 
     # -- reads --
@@ -83,6 +89,18 @@ class ChunkStore:
             f'WHERE c.id IN ({",".join("?" * len(ids))})', ids)
         keys = ("id", "article_id", "n", "start", "end", "title", "date", "text")
         return {r[0]: dict(zip(keys, r)) for r in rows}
+
+    def neighborhood(self, article_id: str, n: int, radius: int = 1) -> str:
+        """Title and text of chunk n of an article with `radius` chunks either side."""
+        rows = self._q('SELECT a.title, substr(a.body, MIN(c.start) + 1, MAX(c."end") - MIN(c.start)) '
+                       'FROM chunks c JOIN articles a ON a.id = c.article_id '
+                       'WHERE c.article_id = ? AND c.n BETWEEN ? AND ?', (article_id, n - radius, n + radius))
+        return "\n".join(x for x in rows[0] if x) if rows and rows[0][0] is not None else ""
+
+    def share_containing(self, term: str) -> float:
+        """Fraction of articles whose title or body contains `term` (plain substring)."""
+        r = self._q("SELECT AVG(instr(title || body, ?) > 0) FROM articles", (term,))
+        return float(r[0][0] or 0.0)
 
     def article(self, article_id: str) -> dict | None:
         rows = self._q("SELECT id,title,date,authors,url,source,meta,body,hash FROM articles WHERE id=?",
@@ -105,6 +123,25 @@ class ChunkStore:
     def id_by_hash(self, h: str) -> str | None:
         r = self._q("SELECT id FROM articles WHERE hash=?", (h,))
         return r[0][0] if r else None
+
+    def near_candidates(self, bands: list[int]) -> tuple[list[str], np.ndarray]:
+        """Stored articles sharing at least one LSH band key, with their signatures."""
+        if not bands:
+            return [], np.zeros((0, 0), np.uint32)
+        # keys are seeded per band, so a key match across bands is as unlikely as a hash collision
+        rows = self._q(f"SELECT DISTINCT a.id, a.minhash FROM lsh l JOIN articles a ON a.id = l.article_id "
+                       f"WHERE l.key IN ({','.join('?' * len(bands))}) AND a.minhash IS NOT NULL", bands)
+        if not rows:
+            return [], np.zeros((0, 0), np.uint32)
+        return [r[0] for r in rows], np.stack([np.frombuffer(r[1], np.uint32) for r in rows])
+
+    def backfill_lsh(self, band_keys) -> None:
+        """Indexes written before the LSH table existed get it filled once."""
+        if self.db.execute("SELECT 1 FROM lsh LIMIT 1").fetchone():
+            return
+        ids, sigs = self.minhashes()
+        self.db.executemany("INSERT INTO lsh VALUES (?,?,?)",
+                            [(b, k, aid) for aid, sig in zip(ids, sigs) for b, k in enumerate(band_keys(sig))])
 
     def minhashes(self) -> tuple[list[str], np.ndarray]:
         rows = self._q("SELECT id, minhash FROM articles WHERE minhash IS NOT NULL")

@@ -6,11 +6,13 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-KINDS = ("flat", "hnsw")
+KINDS = ("flat", "hnsw", "hnsw_sq8")
 
 
 class FaissStore:
-    """`flat` is exact; `hnsw` is approximate and takes over for large indexes.
+    """`flat` is exact; `hnsw` is approximate; `hnsw_sq8` is HNSW over vectors stored as one
+    byte per dimension (384 B instead of 1,536 B a vector: what keeps a million chunks
+    within ~3 KB each), and is what large indexes switch to.
 
     HNSW cannot remove vectors, so deletions there are tombstones filtered at search
     time and dropped when the graph is rebuilt.
@@ -25,8 +27,11 @@ class FaissStore:
         self.dim, self.kind, self.ef_search = dim, kind, ef_search
         if kind == "flat":
             base = faiss.IndexFlatIP(dim)
-        else:
+        elif kind == "hnsw":
             base = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        else:
+            base = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+        if kind != "flat":
             base.hnsw.efConstruction = 80
         self.index = faiss.IndexIDMap2(base)
         self.deleted: set[int] = set()
@@ -42,6 +47,10 @@ class FaissStore:
         if len(ids) != len(vectors):
             raise ValueError("ids and vectors differ in length")
         if len(ids):
+            if not self.index.is_trained:
+                # the quantizer learns each dimension's range from the first batch; vectors
+                # are unit length, so later ones fall in nearly the same ranges
+                self.index.train(vectors)
             self.index.add_with_ids(vectors, ids)
 
     def delete(self, ids) -> None:
@@ -64,7 +73,7 @@ class FaissStore:
         if self.deleted:
             dead = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.fromiter(self.deleted, np.int64)))
             sel = dead if sel is None else faiss.IDSelectorAnd(sel, dead)
-        if self.kind == "hnsw":
+        if self.kind != "flat":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
         else:
             params = faiss.SearchParameters()
@@ -74,6 +83,13 @@ class FaissStore:
         scores, ids = self.index.search(q, kk, params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
+
+    def copy(self) -> "FaissStore":
+        """An independent copy to modify while readers keep searching this one."""
+        c = FaissStore.__new__(FaissStore)
+        c.dim, c.kind, c.ef_search = self.dim, self.kind, self.ef_search
+        c.index, c.deleted = faiss.clone_index(self.index), set(self.deleted)
+        return c
 
     def save(self, folder: Path) -> list[str]:
         faiss.write_index(self.index, str(folder / self.FILE))
