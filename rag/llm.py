@@ -15,9 +15,10 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict, Field, PrivateAttr
 
 from .config import Config
+from .threads import budget
 from .errors import BackendError, ConfigError, ModelError
 
 STOP = ["<|im_end|>", "<|endoftext|>"]
@@ -36,7 +37,7 @@ class LocalChatModel(BaseChatModel):
     model_config = ConfigDict(arbitrary_types_allowed=True)
     model_path: str
     n_ctx: int = 4096
-    n_threads: int = os.cpu_count() or 2
+    n_threads: int = Field(default_factory=budget)
     max_tokens: int = 200
     max_seconds: float = 60.0
     temperature: float = 0.0
