@@ -22,6 +22,7 @@ from .index import Index, open_index
 from .llm import describe_api_error, get_chat_model
 from .retriever import check_question, search
 from .text import normalize
+from .tokenize import names as tokenize_names
 from .tokenize import nouns, tokenize
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
 from .verify import (QUESTION_WORDS, answer_supported, ordinals_agree, with_units, locate_quote, make_citation, parse, quote_is_relevant,
@@ -152,6 +153,22 @@ def _missing_terms(question: str, index: Index, hits: list[Hit]) -> list[str]:
     return [t for t in cands if absent(t)]
 
 
+HOME_NAME_SHARE = 0.5   # a name in at least this share of articles is the paper's home turf
+
+
+def _names_elsewhere(question: str, index: Index, hit: Hit) -> list[str]:
+    """Names the question asks about that the cited passage (its chunk, one chunk either
+    side, the title) never mentions. "塔什干综合展厅的总投资" is not answered by a sentence
+    about another project's investment in the same article. Names most articles share
+    (the paper's own city) are exempt: a local report says 我市, not 枣庄."""
+    names = [t for t in dict.fromkeys(tokenize_names(question)) if t not in QUESTION_WORDS]
+    if not names:
+        return []
+    store = index.snapshot().chunks
+    near = normalize(store.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
+    return [t for t in names if t not in near and store.share_containing(t) < HOME_NAME_SHARE]
+
+
 def answer_stream(question: str, *, history: History = None, k: int | None = None, llm=None,
                   index: Index | None = None, date_from: str | None = None, date_to: str | None = None,
                   ) -> Iterator[str | Answer]:
@@ -198,6 +215,10 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
             return done(REFUSAL_TEXT, [], True)
         if h is None or cov < threshold:
             notes.append(f"best sentence scores {cov:.2f} (threshold {threshold})")
+            return done(REFUSAL_TEXT, [], True)
+        elsewhere = _names_elsewhere(standalone, ix, h)
+        if elsewhere:
+            notes.append(f"the best sentence's passage never names {'、'.join(elsewhere)}")
             return done(REFUSAL_TEXT, [], True)
         c = make_citation(1, h, a, b)
         return done(f"{c.quote}[1]", [c], False)
@@ -267,6 +288,10 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
         h, a, b = loc
         if not quote_is_relevant(standalone, h.text[a:b]):
             notes.append(f"dropped a quote unrelated to the question: {h.text[a:b][:40]}")
+            continue
+        elsewhere = _names_elsewhere(standalone, ix, h)
+        if elsewhere:
+            notes.append(f"dropped a quote from a passage that never names {'、'.join(elsewhere)}")
             continue
         cites.append(make_citation(len(cites) + 1, h, a, b))
     cites = _renumber(cites)

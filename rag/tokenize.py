@@ -36,7 +36,10 @@ def tokenize(text: str) -> list[str]:
 _ASKING = {"什么", "哪", "哪个", "哪些", "哪种", "何", "哪一", "多少", "怎样", "怎样的", "什么样", "什么样的"}
 
 
-def nouns(text: str) -> list[str]:
+_NAMES = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
+
+
+def nouns(text: str, flags: tuple[str, ...] = ("n", *_NAMES)) -> list[str]:
     """Content nouns and names (jieba POS n, nr, ns, nt, nz) of 2+ characters, normalized.
 
     The noun right after a question word ("什么颜色", "什么职务") names the kind of
@@ -46,8 +49,13 @@ def nouns(text: str) -> list[str]:
     import jieba.posseg as pseg
     out, prev = [], ""
     for w, flag in pseg.cut(normalize(text)):
-        if len(w) >= 2 and flag in ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg") and _is_word(w) and prev not in _ASKING:
+        if len(w) >= 2 and flag in flags and _is_word(w) and prev not in _ASKING:
             out.append(w)
         if not w.isspace():
             prev = w
     return out
+
+
+def names(text: str) -> list[str]:
+    """Proper names only: people, places, organizations, other proper nouns."""
+    return nouns(text, _NAMES)

@@ -136,3 +136,16 @@ def test_unknown_acronym_refuses_but_markup_does_not(fixture_index):
     assert a.refused and any("gdp" in n for n in a.notes)
     b = answer("樱桃冷库能储存多少吨？<script>alert(1)</script>", llm="extractive", index=fixture_index)
     assert not b.refused and "50吨" in b.text
+
+
+def test_a_quote_from_a_passage_about_someone_else_is_not_an_answer(fixture_index):
+    """青山 (the reservoir) is in the index, but not in the passage about the cold store: a
+    verbatim, number-bearing quote about 南山村's cold store must not answer for 青山."""
+    q = "能储存多少吨樱桃？"
+    m = scripted("原文：为延长产业链，村里新建了一座冷库，能储存樱桃50吨。[1]\n答案：50吨[1]")
+    ok = answer("南山村的冷库" + q, llm=m, index=fixture_index)
+    assert not ok.refused and ok.text == "50吨[1]"
+    for llm in (scripted("原文：为延长产业链，村里新建了一座冷库，能储存樱桃50吨。[1]\n答案：50吨[1]"), "extractive"):
+        ans = answer("青山水库的冷库" + q, llm=llm, index=fixture_index)
+        assert ans.refused and not ans.citations, ans.text
+        assert any("青山" in n for n in ans.notes)
