@@ -33,22 +33,27 @@ def pct(xs, p):
 ap = argparse.ArgumentParser()
 ap.add_argument("--n", type=int, default=20)
 ap.add_argument("--out")
+ap.add_argument("--set", action="append", default=[], help="config override, e.g. prompt_lookup=10")
 args = ap.parse_args()
 rows = [json.loads(l) for l in (ROOT / "evals" / "seed_qa.jsonl").read_text(encoding="utf-8").splitlines()]
 qs = [r["question"] for r in rows if r["answerable"] and r["category"] in ("number", "fact", "date", "who", "where")]
 qs = qs[: args.n]
 ix = open_index()
+for kv in args.set:
+    k, v = kv.split("=", 1)
+    ix.config = ix.config.replace(**{k: type(getattr(ix.config, k))(v)})
 model = local_model(ix.config)
 t = time.perf_counter()
 model._load()
 load_s = time.perf_counter() - t
-ttft, tps, e2e, prompt_toks = [], [], [], []
+ttft, tps, e2e, prompt_toks, texts = [], [], [], [], []
 for q in qs:
     hits = search(ix, q)
     ctx, excerpts = _fit_context(sentence_scores(q, hits, bm25_idf(ix)), hits, model, ix.config.context_tokens)
     prompt_toks.append(model.count_tokens(prompts.user_prompt(q, ctx, excerpts)))
     # the system prompt is the shared, cached prefix in real use: the question part is new
     a = answer(q, index=ix, llm="local")
+    texts.append(a.text)
     e2e.append(a.timings["total_ms"] / 1000)
     ttft.append(a.timings.get("ttft_ms", 0) / 1000)
     tps.append(a.timings.get("tokens_per_s", 0))
@@ -60,6 +65,8 @@ res = {
     "ttft_s": {"p50": pct(ttft, 50), "p95": pct(ttft, 95)},
     "tokens_per_s": {"p50": pct(tps, 50)},
     "answer_s": {"p50": pct(e2e, 50), "p95": pct(e2e, 95)},
+    "config": {kv.split("=")[0]: kv.split("=", 1)[1] for kv in args.set},
+    "answers": dict(zip(qs, texts)),
 }
 print("| questions | prompt tokens after the cached system prefix (median) | TTFT p50 / p95 | decode tok/s p50 | answer p50 / p95 |")
 print("|---|---|---|---|---|")
