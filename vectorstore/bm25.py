@@ -89,7 +89,9 @@ class BM25Store:
         nz = np.flatnonzero(scores > 0)
         if not len(nz):
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
-        top = nz[np.argsort(-scores[nz], kind="stable")[:k]]
+        if len(nz) > k:  # common terms touch most documents: select before sorting
+            nz = nz[np.argpartition(-scores[nz], k - 1)[:k]]
+        top = nz[np.argsort(-scores[nz], kind="stable")]
         return self.ids[top], scores[top]
 
     def copy(self) -> "BM25Store":
