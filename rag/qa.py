@@ -153,20 +153,21 @@ def _missing_terms(question: str, index: Index, hits: list[Hit]) -> list[str]:
     return [t for t in cands if absent(t)]
 
 
-HOME_NAME_SHARE = 0.5   # a name in at least this share of articles is the paper's home turf
+HOME_NAME_SHARE = 0.5   # a name in at least this share of chunks is the paper's home turf
 
 
 def _names_elsewhere(question: str, index: Index, hit: Hit) -> list[str]:
     """Names the question asks about that the cited passage (its chunk, one chunk either
     side, the title) never mentions. "塔什干综合展厅的总投资" is not answered by a sentence
-    about another project's investment in the same article. Names most articles share
+    about another project's investment in the same article. Names most chunks share
     (the paper's own city) are exempt: a local report says 我市, not 枣庄."""
     names = [t for t in dict.fromkeys(tokenize_names(question)) if t not in QUESTION_WORDS]
     if not names:
         return []
-    store = index.snapshot().chunks
-    near = normalize(store.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
-    return [t for t in names if t not in near and store.share_containing(t) < HOME_NAME_SHARE]
+    snap = index.snapshot()
+    near = normalize(snap.chunks.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
+    # document frequency from BM25 (a name jieba splits differently counts as rare: checked)
+    return [t for t in names if t not in near and snap.bm25.doc_share(t) < HOME_NAME_SHARE]
 
 
 def answer_stream(question: str, *, history: History = None, k: int | None = None, llm=None,

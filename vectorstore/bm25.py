@@ -112,6 +112,14 @@ class BM25Store:
             return None
         return float(self._idf[tid])
 
+    def doc_share(self, term: str) -> float:
+        """Fraction of live documents containing the term (0 for an unknown term)."""
+        tid = self.vocab.get(term)
+        if tid is None or not len(self.ids):
+            return 0.0
+        self._matrix()
+        return float(self._df[tid]) / len(self.ids) if tid < len(self._df) else 0.0
+
     def save(self, folder: Path) -> list[str]:
         for name, arr in zip(self.FILES, (self.ids, self.indptr, self.terms, self.tf)):
             np.save(folder / name, arr, allow_pickle=False)

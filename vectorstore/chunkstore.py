@@ -97,11 +97,6 @@ class ChunkStore:
                        'WHERE c.article_id = ? AND c.n BETWEEN ? AND ?', (article_id, n - radius, n + radius))
         return "\n".join(x for x in rows[0] if x) if rows and rows[0][0] is not None else ""
 
-    def share_containing(self, term: str) -> float:
-        """Fraction of articles whose title or body contains `term` (plain substring)."""
-        r = self._q("SELECT AVG(instr(title || body, ?) > 0) FROM articles", (term,))
-        return float(r[0][0] or 0.0)
-
     def article(self, article_id: str) -> dict | None:
         rows = self._q("SELECT id,title,date,authors,url,source,meta,body,hash FROM articles WHERE id=?",
                        (article_id,))
