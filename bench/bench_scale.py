@@ -34,6 +34,7 @@ from rag import index as index_mod  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.evaluation.squad import load_squad  # noqa: E402
 from rag.index import Index  # noqa: E402
+from vectorstore import FaissStore  # noqa: E402
 from rag.retriever import search  # noqa: E402
 from rag.text import match_form, sentence_spans  # noqa: E402
 from rag.tokenize import tokenize  # noqa: E402
@@ -141,7 +142,7 @@ def main():
     if snap.dense.kind != "flat":
         # exact = brute force over the vectors as embedded, not as the index stores them
         # (hnsw_sq8 keeps one byte per dimension), so quantization loss counts against recall
-        ids_all = faiss.vector_to_array(snap.dense.index.id_map).astype(np.int64)
+        ids_all = snap.dense.items()[0]
         live = np.array([i not in snap.dense.deleted for i in ids_all])
         ids_all = ids_all[live]
         vecs = np.zeros((len(ids_all), emb.dim), np.float32)
@@ -151,13 +152,22 @@ def main():
             vecs[s0:s0 + len(part)] = emb.embed_batch(
                 [match_form(f"{rows[int(i)]['title']}\n{rows[int(i)]['text']}") for i in part])
         qv = emb.embed_batch(qs, "query")
-        hit = 0
-        for v in qv:
-            got, _ = snap.dense.search(v, 10)
-            exact = ids_all[np.argpartition(-(vecs @ v), 10)[:10]]
-            hit += len(set(got.tolist()) & set(exact.tolist()))
-        res["dense_recall@10_vs_exact"] = round(hit / (10 * len(qv)), 4)
+        exact = [set(ids_all[np.argpartition(-(vecs @ v), 10)[:10]].tolist()) for v in qv]
         del vecs
+        settings = [("NPROBE", p) for p in (32, 64, 128)] if snap.dense.kind == "ivf_sq8" else \
+            [("EF_SEARCH", snap.dense.ef_search)]
+        res["dense_recall@10_vs_exact"] = {}
+        for attr, val in settings:
+            old = getattr(FaissStore, attr)
+            setattr(FaissStore, attr, val)
+            snap.dense.ef_search = FaissStore.EF_SEARCH
+            t = time.perf_counter()
+            hit = sum(len(set(snap.dense.search(v, 10)[0].tolist()) & ex) for v, ex in zip(qv, exact))
+            ms = (time.perf_counter() - t) / len(qv) * 1000
+            res["dense_recall@10_vs_exact"][f"{attr.lower()}={val}"] = {"recall": round(hit / (10 * len(qv)), 4),
+                                                                       "dense_ms": round(ms, 2)}
+            setattr(FaissStore, attr, old)
+            snap.dense.ef_search = FaissStore.EF_SEARCH
 
     if args.embedder == "hash":
         from rag.embedders import E5TorchEmbedder

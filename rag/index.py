@@ -32,6 +32,7 @@ from .types import Article
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
 NEAR_DUP = 0.85          # estimated Jaccard over 5-char shingles
 HNSW_FROM = 50_000       # chunks; below this exact search is fast enough (docs/BENCHMARKS.md)
+IVF_FROM = 500_000       # chunks; HNSW's build cost grows past what 2 cores do in minutes
 EMBED_BATCH = 16
 
 
@@ -339,8 +340,10 @@ class _Writer:
             self.chunks.commit()
             counts = self.chunks.counts()
             self.chunks.close()
-            if self.dense.kind == "flat" and len(self.dense) >= HNSW_FROM:
-                self.dense = _to_hnsw(self.dense)
+            if self.dense.kind != "ivf_sq8" and len(self.dense) >= IVF_FROM:
+                self.dense = _convert(self.dense, "ivf_sq8")
+            elif self.dense.kind == "flat" and len(self.dense) >= HNSW_FROM:
+                self.dense = _convert(self.dense, "hnsw_sq8")
             files = [ChunkStore.FILE, *self.dense.save(self.stage), *self.bm25.save(self.stage)]
             manifest = {
                 "embedder": ix.embedder.identity(),
@@ -366,14 +369,15 @@ class _Writer:
         return False
 
 
-def _to_hnsw(flat: FaissStore) -> FaissStore:
-    n = flat.index.ntotal
-    import faiss
-    ids = faiss.vector_to_array(flat.index.id_map).astype(np.int64)
-    vecs = flat.index.index.reconstruct_n(0, n) if n else np.zeros((0, flat.dim), np.float32)
-    h = FaissStore(flat.dim, "hnsw_sq8")
-    h.add(ids, vecs)
-    return h
+def _convert(old: FaissStore, kind: str) -> FaissStore:
+    """The same live vectors in another kind of FAISS index (tombstones dropped)."""
+    ids, vecs = old.items()
+    if old.deleted:
+        live = ~np.isin(ids, np.fromiter(old.deleted, np.int64))
+        ids, vecs = ids[live], vecs[live]
+    new = FaissStore(old.dim, kind)
+    new.add(ids, vecs)
+    return new
 
 
 _OPEN: dict[str, Index] = {}

@@ -218,3 +218,21 @@ def test_large_index_switches_to_hnsw_and_records_it(tmp_path, monkeypatch):
     ix.remove(["metro-line-9"])
     assert all(h.article_id != "metro-line-9" for h in search(ix, "地铁9号线二期工程全长多少公里", 5))
     assert Index(tmp_path / "ix").stats()["dense_kind"] == "hnsw_sq8"
+
+
+def test_largest_indexes_switch_to_ivf(tmp_path, monkeypatch):
+    """Past IVF_FROM the vectors move to an IVF index (thresholds lowered for five articles)."""
+    from rag import index as index_mod
+    from rag.index import Index
+    monkeypatch.setattr(index_mod, "HNSW_FROM", 2)
+    monkeypatch.setattr(index_mod, "IVF_FROM", 4)
+    ix = Index(tmp_path / "ix")
+    ix.ingest([FIXTURES / "metro.md", FIXTURES / "tea.md"])
+    assert ix.stats()["dense_kind"] == "hnsw_sq8"
+    ix.ingest([FIXTURES])
+    assert ix.stats()["dense_kind"] == "ivf_sq8" and ix.stats()["chunks"] >= 5
+    assert search(ix, "地铁9号线二期工程全长多少公里", 1)[0].article_id == "metro-line-9"
+    ix.remove(["metro-line-9"])
+    st = Index(tmp_path / "ix").stats()
+    assert st["dense_kind"] == "ivf_sq8" and st["chunks"] == st["dense"]
+    assert all(h.article_id != "metro-line-9" for h in search(ix, "地铁9号线二期工程全长多少公里", 5))

@@ -6,13 +6,18 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-KINDS = ("flat", "hnsw", "hnsw_sq8")
+KINDS = ("flat", "hnsw", "hnsw_sq8", "ivf_sq8")
 
 
 class FaissStore:
     """`flat` is exact; `hnsw` is approximate; `hnsw_sq8` is HNSW over vectors stored as one
     byte per dimension (384 B instead of 1,536 B a vector: what keeps a million chunks
     within ~3 KB each), and is what large indexes switch to.
+
+    `ivf_sq8` (inverted lists over k-means cells, 8-bit vectors) takes over at the largest
+    sizes: it builds in minutes where HNSW takes half an hour for a million vectors on two
+    cores, and it removes vectors for real. Its cells are learned from the vectors present
+    when it is created (`add` on an empty ivf store trains on that first batch).
 
     HNSW cannot remove vectors, so deletions there are tombstones filtered at search
     time and dropped when the graph is rebuilt.
@@ -25,11 +30,17 @@ class FaissStore:
     # only 0.79 of the exact top 10; 200 / 512 finds 0.97 at ~2 ms a query.
     EF_CONSTRUCTION = 200
     EF_SEARCH = 512
+    NPROBE = 64           # cells searched per query (docs/BENCHMARKS.md)
+    TRAIN_SAMPLE = 200_000
 
     def __init__(self, dim: int, kind: str = "flat", hnsw_m: int = 32, ef_search: int = EF_SEARCH):
         if kind not in KINDS:
             raise ValueError(f"unknown FAISS index kind {kind!r}; expected one of {KINDS}")
         self.dim, self.kind, self.ef_search = dim, kind, ef_search
+        self.deleted: set[int] = set()
+        if kind == "ivf_sq8":
+            self.index = None   # created by the first add, sized to it
+            return
         if kind == "flat":
             base = faiss.IndexFlatIP(dim)
         elif kind == "hnsw":
@@ -39,10 +50,24 @@ class FaissStore:
         if kind != "flat":
             base.hnsw.efConstruction = self.EF_CONSTRUCTION
         self.index = faiss.IndexIDMap2(base)
-        self.deleted: set[int] = set()
+
+    def _make_ivf(self, vectors: np.ndarray) -> None:
+        n = len(vectors)
+        nlist = int(min(16384, n, max(1, 4 * np.sqrt(n))))   # ~4 sqrt(N) cells, the usual rule
+        quantizer = faiss.IndexFlatIP(self.dim)
+        base = faiss.IndexIVFScalarQuantizer(quantizer, self.dim, nlist, faiss.ScalarQuantizer.QT_8bit,
+                                             faiss.METRIC_INNER_PRODUCT)
+        base.by_residual = False   # codes are the vectors themselves (decodable by items())
+        rng = np.random.default_rng(0)
+        sample = vectors if n <= self.TRAIN_SAMPLE else vectors[rng.choice(n, self.TRAIN_SAMPLE, replace=False)]
+        base.train(sample)
+        # no IndexIDMap2 around it: IVF keeps our ids in its lists, and IDMap2's id table
+        # goes out of step with IVF after remove_ids (IVF does not renumber what remains)
+        self.index = base
+        self._quantizer = quantizer   # the IVF index refers to it; keep it alive
 
     def __len__(self) -> int:
-        return int(self.index.ntotal) - len(self.deleted)
+        return (int(self.index.ntotal) if self.index is not None else 0) - len(self.deleted)
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -52,6 +77,8 @@ class FaissStore:
         if len(ids) != len(vectors):
             raise ValueError("ids and vectors differ in length")
         if len(ids):
+            if self.index is None:
+                self._make_ivf(vectors)
             if not self.index.is_trained:
                 # the quantizer learns each dimension's range from the first batch; vectors
                 # are unit length, so later ones fall in nearly the same ranges
@@ -62,14 +89,15 @@ class FaissStore:
         ids = np.asarray(list(ids), dtype=np.int64)
         if not len(ids):
             return
-        if self.kind == "flat":
-            self.index.remove_ids(faiss.IDSelectorBatch(ids))
+        if self.kind in ("flat", "ivf_sq8"):
+            if self.index is not None:
+                self.index.remove_ids(faiss.IDSelectorBatch(ids))
         else:
             self.deleted.update(int(i) for i in ids)
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (ids, scores) for one query vector; `allowed` restricts to those ids."""
-        if self.index.ntotal == 0 or k <= 0:
+        if self.index is None or self.index.ntotal == 0 or k <= 0:
             return np.zeros(0, np.int64), np.zeros(0, np.float32)
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
         sel = None
@@ -78,7 +106,9 @@ class FaissStore:
         if self.deleted:
             dead = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.fromiter(self.deleted, np.int64)))
             sel = dead if sel is None else faiss.IDSelectorAnd(sel, dead)
-        if self.kind != "flat":
+        if self.kind == "ivf_sq8":
+            params = faiss.SearchParametersIVF(nprobe=self.NPROBE)
+        elif self.kind != "flat":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
         else:
             params = faiss.SearchParameters()
@@ -89,15 +119,36 @@ class FaissStore:
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]
 
+    def items(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every stored (id, vector), tombstoned ones included; vectors as stored (8-bit
+        kinds decode to approximations)."""
+        if self.index is None or self.index.ntotal == 0:
+            return np.zeros(0, np.int64), np.zeros((0, self.dim), np.float32)
+        if self.kind != "ivf_sq8":
+            ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
+            return ids, self.index.index.reconstruct_n(0, self.index.ntotal)
+        inv = self.index.invlists
+        ids, codes = [], []
+        for lst in range(self.index.nlist):
+            n = inv.list_size(lst)
+            if n:
+                ids.append(faiss.rev_swig_ptr(inv.get_ids(lst), n).copy())
+                codes.append(faiss.rev_swig_ptr(inv.get_codes(lst), n * inv.code_size).copy())
+        codes = np.concatenate(codes).reshape(-1, inv.code_size)
+        return np.concatenate(ids).astype(np.int64), self.index.sq.decode(codes)
+
     def copy(self) -> "FaissStore":
         """An independent copy to modify while readers keep searching this one."""
         c = FaissStore.__new__(FaissStore)
         c.dim, c.kind, c.ef_search = self.dim, self.kind, self.ef_search
-        c.index, c.deleted = faiss.clone_index(self.index), set(self.deleted)
+        c.index = faiss.clone_index(self.index) if self.index is not None else None
+        c.deleted = set(self.deleted)
         return c
 
     def save(self, folder: Path) -> list[str]:
-        faiss.write_index(self.index, str(folder / self.FILE))
+        # an ivf store that never received a vector has no index yet: an empty one stands in
+        index = self.index if self.index is not None else faiss.IndexIDMap2(faiss.IndexFlatIP(self.dim))
+        faiss.write_index(index, str(folder / self.FILE))
         np.save(folder / self.TOMBS, np.fromiter(sorted(self.deleted), np.int64), allow_pickle=False)
         return [self.FILE, self.TOMBS]
 
@@ -107,4 +158,6 @@ class FaissStore:
         store = cls.__new__(cls)
         store.index, store.kind, store.dim, store.ef_search = index, kind, index.d, cls.EF_SEARCH
         store.deleted = set(np.load(folder / cls.TOMBS, allow_pickle=False).tolist())
+        if kind == "ivf_sq8" and index.ntotal == 0:
+            store.index = None
         return store
