@@ -24,22 +24,40 @@ from rag.evaluation.squad import load_squad  # noqa: E402
 from rag.text import match_form  # noqa: E402
 
 
+def vectors(n: int, cache: Path | None = None):
+    """Stand-in vectors of the first n scale-corpus chunks, 200 CMRC question vectors, and
+    each question's exact top 10 (brute-force inner product). `cache` keeps the chunk
+    vectors on disk between runs (they take minutes at 1M)."""
+    emb = HashEmbedder()
+    if cache is not None and cache.exists():
+        x = np.load(cache)
+    else:
+        texts = []
+        for a in generate(n, seed=0):
+            texts += [match_form(f"{a.title}\n{c.text}") for c in chunk_article(a, 300, 1)]
+            if len(texts) >= n:
+                break
+        x = np.concatenate([emb.embed_batch(texts[i:i + 2000]) for i in range(0, n, 2000)])
+        if cache is not None:
+            np.save(cache, x)
+    qs = [q.question for q in load_squad(ROOT.parent / "shared" / "evals" / "cmrc2018_dev.json")[1][:200]]
+    q = emb.embed_batch(qs, "query")
+    exact = []
+    for v in q:
+        s = x @ v
+        top = np.argpartition(-s, 10)[:10]
+        exact.append(top[np.argsort(-s[top])])
+    exact = np.stack(exact)
+    return x, q, exact
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--chunks", type=int, default=136000)
     ap.add_argument("--ef-construction", type=int, nargs="+", default=[80, 200])
     ap.add_argument("--ef-search", type=int, nargs="+", default=[96, 256, 512])
     args = ap.parse_args()
-    emb = HashEmbedder()
-    texts = []
-    for a in generate(args.chunks, seed=0):
-        texts += [match_form(f"{a.title}\n{c.text}") for c in chunk_article(a, 300, 1)]
-        if len(texts) >= args.chunks:
-            break
-    x = np.concatenate([emb.embed_batch(texts[i:i + 2000]) for i in range(0, args.chunks, 2000)])
-    qs = [q.question for q in load_squad(ROOT.parent / "shared" / "evals" / "cmrc2018_dev.json")[1][:200]]
-    q = emb.embed_batch(qs, "query")
-    exact = np.argsort(-(q @ x.T), axis=1)[:, :10]
+    x, q, exact = vectors(args.chunks)
     print(f"| vectors | efConstruction | build | efSearch | recall@10 vs exact | ms / query |\n|---|---|---|---|---|---|")
     for efc in args.ef_construction:
         for name, idx in (("float32", faiss.IndexHNSWFlat(384, 32, faiss.METRIC_INNER_PRODUCT)),

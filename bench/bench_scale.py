@@ -35,6 +35,7 @@ from rag.config import Config  # noqa: E402
 from rag.evaluation.squad import load_squad  # noqa: E402
 from rag.index import Index  # noqa: E402
 from vectorstore import FaissStore  # noqa: E402
+from vectorstore.faiss_store import IVF_KINDS  # noqa: E402
 from rag.retriever import search  # noqa: E402
 from rag.text import match_form, sentence_spans  # noqa: E402
 from rag.tokenize import tokenize  # noqa: E402
@@ -154,7 +155,7 @@ def main():
         qv = emb.embed_batch(qs, "query")
         exact = [set(ids_all[np.argpartition(-(vecs @ v), 10)[:10]].tolist()) for v in qv]
         del vecs
-        settings = [("NPROBE", p) for p in (32, 64, 128)] if snap.dense.kind == "ivf_sq8" else \
+        settings = [("NPROBE", p) for p in (64, 256, 512)] if snap.dense.kind in IVF_KINDS else \
             [("EF_SEARCH", snap.dense.ef_search)]
         res["dense_recall@10_vs_exact"] = {}
         for attr, val in settings:

@@ -16,6 +16,7 @@ import numpy as np
 from filelock import Timeout as LockTimeout
 
 from vectorstore import BM25Store, ChunkStore, FaissStore, Generations
+from vectorstore.faiss_store import IVF_KINDS
 from vectorstore.generations import CorruptGeneration
 
 from . import dedup as near_dup
@@ -340,8 +341,8 @@ class _Writer:
             self.chunks.commit()
             counts = self.chunks.counts()
             self.chunks.close()
-            if self.dense.kind != "ivf_sq8" and len(self.dense) >= IVF_FROM:
-                self.dense = _convert(self.dense, "ivf_sq8")
+            if self.dense.kind not in IVF_KINDS and len(self.dense) >= IVF_FROM:
+                self.dense = _convert(self.dense, "ivf_fp16")
             elif self.dense.kind == "flat" and len(self.dense) >= HNSW_FROM:
                 self.dense = _convert(self.dense, "hnsw_sq8")
             files = [ChunkStore.FILE, *self.dense.save(self.stage), *self.bm25.save(self.stage)]

@@ -230,9 +230,9 @@ def test_largest_indexes_switch_to_ivf(tmp_path, monkeypatch):
     ix.ingest([FIXTURES / "metro.md", FIXTURES / "tea.md"])
     assert ix.stats()["dense_kind"] == "hnsw_sq8"
     ix.ingest([FIXTURES])
-    assert ix.stats()["dense_kind"] == "ivf_sq8" and ix.stats()["chunks"] >= 5
+    assert ix.stats()["dense_kind"] == "ivf_fp16" and ix.stats()["chunks"] >= 5
     assert search(ix, "地铁9号线二期工程全长多少公里", 1)[0].article_id == "metro-line-9"
     ix.remove(["metro-line-9"])
     st = Index(tmp_path / "ix").stats()
-    assert st["dense_kind"] == "ivf_sq8" and st["chunks"] == st["dense"]
+    assert st["dense_kind"] == "ivf_fp16" and st["chunks"] == st["dense"]
     assert all(h.article_id != "metro-line-9" for h in search(ix, "地铁9号线二期工程全长多少公里", 5))

@@ -48,10 +48,10 @@ class BM25Case:
         return BM25Store.load(folder)
 
 
-CASES = [VecCase("flat"), VecCase("hnsw"), VecCase("hnsw_sq8"), VecCase("ivf_sq8"), BM25Case()]
+CASES = [VecCase("flat"), VecCase("hnsw"), VecCase("hnsw_sq8"), VecCase("ivf_sq8"), VecCase("ivf_fp16"), BM25Case()]
 
 
-@pytest.fixture(params=CASES, ids=["faiss-flat", "faiss-hnsw", "faiss-hnsw-sq8", "faiss-ivf-sq8", "bm25"])
+@pytest.fixture(params=CASES, ids=["faiss-flat", "faiss-hnsw", "faiss-hnsw-sq8", "faiss-ivf-sq8", "faiss-ivf-fp16", "bm25"])
 def case(request):
     return request.param
 

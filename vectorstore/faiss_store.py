@@ -6,7 +6,8 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-KINDS = ("flat", "hnsw", "hnsw_sq8", "ivf_sq8")
+KINDS = ("flat", "hnsw", "hnsw_sq8", "ivf_sq8", "ivf_fp16")
+IVF_KINDS = ("ivf_sq8", "ivf_fp16")
 
 
 class FaissStore:
@@ -14,10 +15,12 @@ class FaissStore:
     byte per dimension (384 B instead of 1,536 B a vector: what keeps a million chunks
     within ~3 KB each), and is what large indexes switch to.
 
-    `ivf_sq8` (inverted lists over k-means cells, 8-bit vectors) takes over at the largest
-    sizes: it builds in minutes where HNSW takes half an hour for a million vectors on two
-    cores, and it removes vectors for real. Its cells are learned from the vectors present
-    when it is created (`add` on an empty ivf store trains on that first batch).
+    `ivf_fp16` (inverted lists over k-means cells, 16-bit float vectors) takes over at the
+    largest sizes: it builds in minutes where HNSW takes half an hour for a million vectors
+    on two cores, and it removes vectors for real. Its cells are learned from the vectors
+    present when it is created (`add` on an empty ivf store trains on that first batch).
+    `ivf_sq8` (8-bit vectors) is still read, but no longer chosen: at a million chunks even
+    a full scan of its 8-bit vectors finds only 0.975 of the exact top 10, fp16 0.999.
 
     HNSW cannot remove vectors, so deletions there are tombstones filtered at search
     time and dropped when the graph is rebuilt.
@@ -30,7 +33,8 @@ class FaissStore:
     # only 0.79 of the exact top 10; 200 / 512 finds 0.97 at ~2 ms a query.
     EF_CONSTRUCTION = 200
     EF_SEARCH = 512
-    NPROBE = 64           # cells searched per query (docs/BENCHMARKS.md)
+    # 1M chunks, 2,828 cells: 64 found 0.89 of the exact top 10, 384 find 0.959 (BENCHMARKS.md)
+    NPROBE = 384
     TRAIN_SAMPLE = 200_000
 
     def __init__(self, dim: int, kind: str = "flat", hnsw_m: int = 32, ef_search: int = EF_SEARCH):
@@ -38,7 +42,7 @@ class FaissStore:
             raise ValueError(f"unknown FAISS index kind {kind!r}; expected one of {KINDS}")
         self.dim, self.kind, self.ef_search = dim, kind, ef_search
         self.deleted: set[int] = set()
-        if kind == "ivf_sq8":
+        if kind in IVF_KINDS:
             self.index = None   # created by the first add, sized to it
             return
         if kind == "flat":
@@ -55,8 +59,8 @@ class FaissStore:
         n = len(vectors)
         nlist = int(min(16384, n, max(1, 4 * np.sqrt(n))))   # ~4 sqrt(N) cells, the usual rule
         quantizer = faiss.IndexFlatIP(self.dim)
-        base = faiss.IndexIVFScalarQuantizer(quantizer, self.dim, nlist, faiss.ScalarQuantizer.QT_8bit,
-                                             faiss.METRIC_INNER_PRODUCT)
+        qt = faiss.ScalarQuantizer.QT_8bit if self.kind == "ivf_sq8" else faiss.ScalarQuantizer.QT_fp16
+        base = faiss.IndexIVFScalarQuantizer(quantizer, self.dim, nlist, qt, faiss.METRIC_INNER_PRODUCT)
         base.by_residual = False   # codes are the vectors themselves (decodable by items())
         rng = np.random.default_rng(0)
         sample = vectors if n <= self.TRAIN_SAMPLE else vectors[rng.choice(n, self.TRAIN_SAMPLE, replace=False)]
@@ -89,7 +93,7 @@ class FaissStore:
         ids = np.asarray(list(ids), dtype=np.int64)
         if not len(ids):
             return
-        if self.kind in ("flat", "ivf_sq8"):
+        if self.kind == "flat" or self.kind in IVF_KINDS:
             if self.index is not None:
                 self.index.remove_ids(faiss.IDSelectorBatch(ids))
         else:
@@ -106,8 +110,8 @@ class FaissStore:
         if self.deleted:
             dead = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.fromiter(self.deleted, np.int64)))
             sel = dead if sel is None else faiss.IDSelectorAnd(sel, dead)
-        if self.kind == "ivf_sq8":
-            params = faiss.SearchParametersIVF(nprobe=self.NPROBE)
+        if self.kind in IVF_KINDS:
+            params = faiss.SearchParametersIVF(nprobe=min(self.NPROBE, self.index.nlist))
         elif self.kind != "flat":
             params = faiss.SearchParametersHNSW(efSearch=max(self.ef_search, k))
         else:
@@ -124,7 +128,7 @@ class FaissStore:
         kinds decode to approximations)."""
         if self.index is None or self.index.ntotal == 0:
             return np.zeros(0, np.int64), np.zeros((0, self.dim), np.float32)
-        if self.kind != "ivf_sq8":
+        if self.kind not in IVF_KINDS:
             ids = faiss.vector_to_array(self.index.id_map).astype(np.int64)
             return ids, self.index.index.reconstruct_n(0, self.index.ntotal)
         inv = self.index.invlists
@@ -158,6 +162,6 @@ class FaissStore:
         store = cls.__new__(cls)
         store.index, store.kind, store.dim, store.ef_search = index, kind, index.d, cls.EF_SEARCH
         store.deleted = set(np.load(folder / cls.TOMBS, allow_pickle=False).tolist())
-        if kind == "ivf_sq8" and index.ntotal == 0:
+        if kind in IVF_KINDS and index.ntotal == 0:
             store.index = None
         return store
