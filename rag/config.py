@@ -28,7 +28,7 @@ class Config:
     api_timeout: float = 60.0
     max_new_tokens: int = 128         # a quote and a short answer; longer output is cut off and not trusted
     max_generation_s: float = 60.0
-    context_tokens: int = 220         # budget for retrieved sentences in the prompt (docs/BENCHMARKS.md)
+    context_tokens: int = 170         # prompt tokens for retrieved sentences and their source lines (docs/BENCHMARKS.md)
     n_ctx: int = 4096
     max_question_chars: int = 1000
     fallback_extractive: bool = True  # serve an extractive answer when the LLM's fails checks

@@ -20,11 +20,26 @@ REWRITE_SYSTEM = (
 )
 
 
-def materials(hits: list[Hit]) -> str:
-    parts = []
+def source_line(n: int, hit: Hit, earlier: int | None) -> str:
+    """The numbered line above a source. A second excerpt of an article already shown
+    points back to it instead of repeating title and date: those cost ~20 tokens (Qwen
+    spells digits one by one) and every prompt token is ~11 ms before the first word."""
+    if earlier is not None:
+        return f"[{n}]（同[{earlier}]）"
+    return f"[{n}] 《{hit.title}》" + (f"（{hit.date}）" if hit.date else "")
+
+
+def source_lines(hits: list[Hit]) -> list[str]:
+    first: dict[str, int] = {}
+    out = []
     for i, h in enumerate(hits, 1):
-        head = f"[{i}] 《{h.title}》" + (f"（{h.date}）" if h.date else "")
-        parts.append(f"{head}\n{h.text}")
+        out.append(source_line(i, h, first.get(h.article_id)))
+        first.setdefault(h.article_id, i)
+    return out
+
+
+def materials(hits: list[Hit]) -> str:
+    parts = [f"{head}\n{h.text}" for head, h in zip(source_lines(hits), hits)]
     return "<资料>\n" + "\n\n".join(parts) + "\n</资料>"
 
 
@@ -34,8 +49,7 @@ def user_prompt(question: str, hits: list[Hit], excerpts: list[list[tuple[int, i
     if excerpts is None:
         return f"{materials(hits)}\n\n问题：{question}"
     parts = []
-    for i, (h, spans) in enumerate(zip(hits, excerpts), 1):
-        head = f"[{i}] 《{h.title}》" + (f"（{h.date}）" if h.date else "")
+    for head, h, spans in zip(source_lines(hits), hits, excerpts):
         text, last = [], None
         for a, b in sorted(spans):
             if last is not None and h.text[last:a].strip():

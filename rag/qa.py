@@ -102,16 +102,19 @@ def _fit_context(ranked, hits: list[Hit], model, budget: int) -> tuple[list[Hit]
     order: list[Hit] = []
     seen: set[str] = set()   # overlapping chunks repeat sentences
     used = 0
+    first: dict[str, int] = {}   # article -> number of its first source line
     for _, h, a, b in ranked:
         if h.text[a:b] in seen:
             continue
-        n = count(h.text[a:b]) + 4
+        n = count(h.text[a:b]) + 1
+        if h.chunk_id not in chosen:   # a new source costs its numbered line too
+            n += count(prompts.source_line(len(order) + 1, h, first.get(h.article_id))) + 2
         if order and used + n > budget:
             continue
         if h.chunk_id not in chosen:
             chosen[h.chunk_id] = []
             order.append(h)
-            used += 16   # title line
+            first.setdefault(h.article_id, len(order))
         chosen[h.chunk_id].append((a, b))
         seen.add(h.text[a:b])
         used += n

@@ -149,3 +149,32 @@ def test_a_quote_from_a_passage_about_someone_else_is_not_an_answer(fixture_inde
         ans = answer("青山水库的冷库" + q, llm=llm, index=fixture_index)
         assert ans.refused and not ans.citations, ans.text
         assert any("青山" in n for n in ans.notes)
+
+
+def test_prompt_names_each_article_once_and_keeps_to_the_token_budget():
+    from rag import prompts
+    from rag.qa import _fit_context
+    from rag.types import Hit
+    a = "市委常委会召开扩大会议。会议由市委书记张宏伟主持。会议还研究了其他事项。"
+    b = "防汛抗旱指挥部召开会议。全市共转移群众三百人。"
+    hits = [Hit("a#0", "a", "市委常委会召开扩大会议", "2025-07-22", 0, len(a), a, 1.0),
+            Hit("a#1", "a", "市委常委会召开扩大会议", "2025-07-22", 100, 100 + len(a), a, 0.9),
+            Hit("b#0", "b", "防汛抗旱", "2025-07-24", 0, len(b), b, 0.8)]
+    whole = prompts.user_prompt("谁主持？", hits)
+    assert whole.count("《市委常委会召开扩大会议》") == 1 and "[2]（同[1]）" in whole and "[3] 《防汛抗旱》" in whole
+
+    class CharModel:   # one token per character keeps the arithmetic visible
+        @staticmethod
+        def count_tokens(s):
+            return len(s)
+    spans = [(0, 12), (12, 24), (24, 36)]
+    ranked = [(1.0, hits[0], 12, 24), (0.9, hits[2], 0, 12), (0.8, hits[1], 0, 12), (0.7, hits[0], 24, 36)]
+    for budget in (20, 45, 80):
+        ctx, excerpts = _fit_context(ranked, hits, CharModel, budget)
+        body = prompts.user_prompt("谁主持？", ctx, excerpts)
+        fixed = len(prompts.user_prompt("谁主持？", [], []))
+        # the best sentence always goes in; after that every source line and sentence is paid for
+        first = len(prompts.source_line(1, hits[0], None)) + 12 + 3
+        assert len(body) - fixed <= max(budget, first) + 3 * len(ctx), (budget, body)
+        assert all(s in spans for ex in excerpts for s in ex)
+    assert len(_fit_context(ranked, hits, CharModel, 200)[0]) == 3
