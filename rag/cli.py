@@ -143,7 +143,7 @@ def cmd_ui(args):
 def cmd_eval(args):
     from .evaluation import runner
     if args.compare:
-        a, b = (json.loads(Path(p).read_text(encoding="utf-8")) for p in args.compare)
+        a, b = (runner.load_report(p) for p in args.compare)
         print(runner.compare(a, b))
         return 0
     if not args.path:
@@ -155,6 +155,8 @@ def cmd_eval(args):
         bar.total = total
         bar.n = done
         bar.refresh()
+    # a bad floors file should fail now, not after an hour of evaluation
+    floors = runner.read_json(args.floors, "floors file") if args.floors else None
     index = None
     if args.index and not args.path.endswith(".json"):
         index = _index(args)
@@ -172,8 +174,7 @@ def cmd_eval(args):
                         index=index, overrides=overrides, progress=prog, config=config)
     bar.close()
     _print_json({k: v for k, v in report.items() if k != "by_category"} if not args.json else report)
-    if args.floors:
-        floors = json.loads(Path(args.floors).read_text(encoding="utf-8"))
+    if floors is not None:
         failures = runner.check_floors(report, floors)
         for f in failures:
             print(f"FLOOR: {f}", file=sys.stderr)

@@ -73,3 +73,16 @@ def test_compare_and_floors_from_the_cli(fixture_index, tmp_path):
     assert runner.check_floors(b, {"min": {"answer.f1": 30}, "max": {"retrieval.recall@1": 0.7}}) == [
         "retrieval.recall@1 = 0.7500 is above the ceiling 0.7"]
     assert runner.check_floors(b, {"max": {"latency_ms.answer_p50": 10}}) == ["latency_ms.answer_p50: missing from the report"]
+
+
+def test_unreadable_reports_and_floors_name_the_file_before_any_work(tmp_path):
+    (tmp_path / "a.json").write_text(json.dumps({"n": 1}))
+    (tmp_path / "bad.json").write_text("{not json")
+    cases = [["--compare", str(tmp_path / "a.json"), str(tmp_path / "missing.json")],
+             ["--compare", str(tmp_path / "bad.json"), str(tmp_path / "a.json")],
+             # the floors file is read before the eval starts: this returns in seconds, not after a run
+             ["evals/seed_qa.jsonl", "--llm", "extractive", "--floors", str(tmp_path / "missing.json")]]
+    for args, name in zip(cases, ["missing.json", "bad.json", "missing.json"]):
+        r = subprocess.run([sys.executable, "-m", "rag.cli", "eval", *args], capture_output=True, text=True,
+                           cwd=ROOT, timeout=120)
+        assert r.returncode == 1 and name in r.stderr and "Traceback" not in r.stderr, r.stderr

@@ -199,6 +199,27 @@ def flatten(d: dict, prefix: str = "") -> dict[str, float]:
     return out
 
 
+def read_json(path: str | Path, what: str) -> dict:
+    """A JSON object from `path`, or an InputError naming the file and what it should be."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"no such {what}", path=str(p)) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InputError(f"not a readable JSON {what}: {e}", path=str(p)) from None
+    if not isinstance(data, dict):
+        raise InputError(f"not a JSON object, so not a {what}", path=str(p))
+    return data
+
+
+def load_report(path: str | Path) -> dict:
+    report = read_json(path, "eval report (an eval run's --out folder holds report.json)")
+    if "n" not in report:
+        raise InputError("not an eval report (no question count 'n')", path=str(path))
+    return report
+
+
 def compare(a: dict, b: dict) -> str:
     fa, fb = flatten({k: v for k, v in a.items() if k != "config"}), flatten({k: v for k, v in b.items() if k != "config"})
     lines = [f"{'metric':34s} {'A':>10s} {'B':>10s} {'delta':>10s}"]
