@@ -135,6 +135,38 @@ class E5TorchEmbedder(SentenceTransformerEmbedder):
         # bfloat16 matmuls run on AMX/AVX512-BF16 units where the CPU has them (2x the fp32
         # rate here, same vectors to cosine 0.9999); elsewhere they would be slower than fp32.
         self.bf16 = _cpu_has_bf16() if bf16 is None else bf16
+        self._traced = None   # built on the first one-text call
+
+    def _one_text_model(self):
+        """The encoder traced and frozen by TorchScript, for one-text calls (every question):
+        a question embeds in ~15 ms instead of ~20 ms (docs/BENCHMARKS.md), which is most of
+        a search. Traced on an unpadded input, so only used where there is no padding; if
+        tracing fails on some torch version the eager model serves."""
+        if self._traced is None:
+            import torch
+            ex = self._tok([self.prefix["query"] + "新闻"], return_tensors="pt")
+
+            class Encoder(torch.nn.Module):
+                def __init__(self, hf):
+                    super().__init__()
+                    self.hf = hf
+
+                def forward(self, input_ids, attention_mask):
+                    return self.hf(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+            import warnings
+            from transformers.utils import logging as hf_logging
+            level = hf_logging.get_verbosity()
+            try:
+                hf_logging.set_verbosity_error()   # tracing makes transformers log config notes
+                with torch.no_grad(), warnings.catch_warnings():
+                    warnings.simplefilter("ignore")   # TracerWarnings about shape checks that hold unpadded
+                    tr = torch.jit.trace(Encoder(self._hf), (ex["input_ids"], ex["attention_mask"]), strict=False)
+                    self._traced = torch.jit.optimize_for_inference(torch.jit.freeze(tr.eval()))
+            except Exception:  # noqa: BLE001 - an optimization only; eager torch gives the same vectors
+                self._traced = False
+            finally:
+                hf_logging.set_verbosity(level)
+        return self._traced
 
     def embed_batch(self, texts: list[str], role: Role = "passage") -> np.ndarray:
         if not texts:
@@ -148,6 +180,8 @@ class E5TorchEmbedder(SentenceTransformerEmbedder):
             if self.bf16 and len(texts) > 1:
                 with torch.autocast("cpu", dtype=torch.bfloat16):
                     h = self._hf(**enc).last_hidden_state.float()
+            elif len(texts) == 1 and self._one_text_model():
+                h = self._traced(enc["input_ids"], enc["attention_mask"])
             else:
                 h = self._hf(**enc).last_hidden_state
             mask = enc["attention_mask"].unsqueeze(-1).to(h.dtype)
@@ -171,6 +205,9 @@ class CachedEmbedder:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # a cache may lose its last writes in a power cut, but must not fsync on every
+        # question: with WAL, NORMAL keeps the file consistent and commits without a flush
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS vec (key BLOB PRIMARY KEY, v BLOB NOT NULL)")
         self._salt = repr(sorted(inner.identity().items())).encode()
         self._lock = threading.Lock()

