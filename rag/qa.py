@@ -72,6 +72,18 @@ def _resolve_model(llm, cfg: Config, notes: list[str]) -> tuple[BaseChatModel | 
     return model, f"{kind}:{name}"
 
 
+def warm_up(index: Index | None = None, llm: str | BaseChatModel | None = None) -> None:
+    """Do before the first question what it would otherwise wait for: load the embedder
+    and trace its one-question path, load the local model and evaluate the system prompt.
+    Servers call it in the background at start; failures surface on the first question."""
+    ix = index or open_index()
+    ix.embedder.embed_batch(["新闻"], "query")
+    model, _ = _resolve_model(llm, ix.config, [])
+    warm = getattr(model, "warm", None)
+    if warm is not None:
+        warm(prompts.SYSTEM)
+
+
 def rewrite_followup(question: str, history: list[tuple[str, str]], model: BaseChatModel | None) -> str:
     """Turn "那它的交易额呢？" into a standalone question using the conversation."""
     if not history:

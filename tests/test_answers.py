@@ -178,3 +178,10 @@ def test_prompt_names_each_article_once_and_keeps_to_the_token_budget():
         assert len(body) - fixed <= max(budget, first) + 3 * len(ctx), (budget, body)
         assert all(s in spans for ex in excerpts for s in ex)
     assert len(_fit_context(ranked, hits, CharModel, 200)[0]) == 3
+
+
+def test_warm_up_traces_the_question_encoder(fixture_index):
+    from rag.qa import warm_up
+    warm_up(fixture_index, "extractive")
+    inner = getattr(fixture_index.embedder, "inner", fixture_index.embedder)
+    assert inner._traced, "after warm-up the first question should not pay for tracing"

@@ -96,3 +96,17 @@ def test_local_followup_is_rewritten(fixture_index):
                llm="local")
     assert a.standalone_question and "樱桃" in a.standalone_question
     assert a.citations and a.citations[0].article_id == "cherry-harvest"
+
+
+@pytest.mark.slow
+def test_warm_up_leaves_the_system_prompt_in_the_kv_cache(fixture_index):
+    from rag import prompts
+    from rag.llm import local_model
+    from rag.qa import answer, warm_up
+    warm_up(fixture_index, "local")
+    llm = local_model(fixture_index.config)._load()
+    system = llm.tokenize(f"<|im_start|>system\n{prompts.SYSTEM}<|im_end|>\n".encode(), add_bos=False, special=True)
+    assert list(llm.input_ids[:len(system)]) == system, "the system prompt is not what the KV cache holds"
+    # the next question reuses that prefix: llama.cpp keeps the cached tokens it shares
+    ans = answer("南山村樱桃今年预计总产量是多少？", index=fixture_index, llm="local")
+    assert not ans.refused and list(llm.input_ids[:len(system)]) == system

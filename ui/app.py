@@ -6,6 +6,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 from pathlib import Path
 
 import gradio as gr
@@ -13,7 +14,7 @@ import gradio as gr
 from rag import paths
 from rag.errors import RagError
 from rag.index import Index, open_index
-from rag.qa import answer_stream
+from rag.qa import answer_stream, warm_up
 from rag.types import Answer
 
 from .render import CSS, esc, render_answer, render_draft
@@ -206,6 +207,13 @@ def _log_progress(stage: str, done: int, total: int) -> None:
         print(f"building the index: {stage} {done}/{total}", flush=True)
 
 
+def _warm(ix: Index, llm: str | None) -> None:
+    try:
+        warm_up(ix, llm)
+    except Exception as e:  # noqa: BLE001 - the first question reports the same problem as a message
+        log.warning("warm-up failed (the first question will show why): %s", e)
+
+
 def launch(host: str = "127.0.0.1", port: int = 7860, index_path: str | None = None, llm: str | None = None,
            prevent_thread_lock: bool = False):
     auth = None
@@ -216,6 +224,7 @@ def launch(host: str = "127.0.0.1", port: int = 7860, index_path: str | None = N
     ix = open_index(index_path, progress=_log_progress)
     log.warning("index ready: %s articles, %s chunks at %s", ix.stats()["articles"], ix.stats()["chunks"], ix.path)
     app = build_app(index_path, llm)
+    threading.Thread(target=_warm, args=(ix, llm), daemon=True, name="warm-up").start()
     return app.launch(server_name=host, server_port=port, share=False, auth=auth, css=CSS,
                       max_file_size=f"{MAX_UPLOAD_MB}mb", prevent_thread_lock=prevent_thread_lock,
                       show_error=False)
