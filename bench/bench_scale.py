@@ -155,7 +155,7 @@ def main():
         qv = emb.embed_batch(qs, "query")
         exact = [set(ids_all[np.argpartition(-(vecs @ v), 10)[:10]].tolist()) for v in qv]
         del vecs
-        settings = [("NPROBE", p) for p in (64, 256, 512)] if snap.dense.kind in IVF_KINDS else \
+        settings = [("NPROBE", p) for p in sorted({64, 256, FaissStore.NPROBE, 512})] if snap.dense.kind in IVF_KINDS else \
             [("EF_SEARCH", snap.dense.ef_search)]
         res["dense_recall@10_vs_exact"] = {}
         for attr, val in settings:
