@@ -12,8 +12,8 @@ IVF_KINDS = ("ivf_sq8", "ivf_fp16")
 
 class FaissStore:
     """`flat` is exact; `hnsw` is approximate; `hnsw_sq8` is HNSW over vectors stored as one
-    byte per dimension (384 B instead of 1,536 B a vector: what keeps a million chunks
-    within ~3 KB each), and is what large indexes switch to.
+    byte per dimension (384 B instead of 1,536 B a vector), what indexes switch to from
+    50K chunks.
 
     `ivf_fp16` (inverted lists over k-means cells, 16-bit float vectors) takes over at the
     largest sizes: it builds in minutes where HNSW takes half an hour for a million vectors
