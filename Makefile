@@ -12,21 +12,37 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip wheel
 
-# llama.cpp is compiled for an explicit instruction set, never -march=native: on these
-# machines the native build (AMX, AVX512-FP16) dies with SIGILL in the sandbox. AVX-512 with
-# VNNI, when the CPU has it, processes prompts 1.9x faster than AVX2 here (docs/BENCHMARKS.md).
-LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON \
-	-DGGML_AVX512_BF16=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
-ifneq ($(shell grep -m1 -o -w avx512_vnni /proc/cpuinfo 2>/dev/null),)
+# llama.cpp is compiled for an explicit instruction set, never -march=native: pip's native
+# build also turns on AVX512-FP16 and friends we have not tested. AVX-512 with VNNI, when the
+# CPU has it, processes prompts 1.9x faster than AVX2 here; AMX, when the CPU has it, another
+# 1.5-1.7x (docs/BENCHMARKS.md). GCC 12 drops the stores that fill ggml's AMX tile config
+# (its _tile_loadconfig tells the compiler it reads 8 bytes, not 64), so the tiles stay
+# unconfigured and the first tilezero dies with SIGILL; -fno-dse keeps those stores
+# (ggml-org/llama.cpp#26954 fixes it in the source instead).
+LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
+CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+ifneq ($(filter avx512_vnni,$(CPU_FLAGS)),)
 LLAMA_CMAKE += -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_VBMI=ON
 else
 LLAMA_CMAKE += -DGGML_AVX512=OFF
 endif
+# ggml's AMX kernels need VNNI too
+ifneq ($(and $(filter avx512_vnni,$(CPU_FLAGS)),$(filter amx_int8,$(CPU_FLAGS))),)
+LLAMA_CMAKE += -DGGML_AVX512_BF16=ON -DGGML_AMX_TILE=ON -DGGML_AMX_INT8=ON -DGGML_AMX_BF16=ON -DCMAKE_CXX_FLAGS=-fno-dse
+else
+LLAMA_CMAKE += -DGGML_AVX512_BF16=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+endif
+# pip's wheel cache ignores CMAKE_ARGS and would hand back a wheel built with other flags,
+# so the llama.cpp wheel is kept in a directory named after its flags and built only once.
+LLAMA_VERSION := 0.3.36
+LLAMA_WHEELS := $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/zhnews-rag/llama-wheels/$(shell echo '$(LLAMA_VERSION) $(LLAMA_CMAKE)' | sha256sum | cut -c1-16)
 
 # torch is pinned to the CPU build on this machine's disk; an unpinned torch would pull CUDA.
-$(STAMP): pyproject.toml | $(BIN)/python
+$(STAMP): pyproject.toml Makefile | $(BIN)/python
 	$(BIN)/pip install -q torch==2.13.0
-	CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip install -q 'llama-cpp-python[server]==0.3.36'
+	ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
+	  CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip wheel -q --no-cache-dir --no-deps -w $(LLAMA_WHEELS) 'llama-cpp-python==$(LLAMA_VERSION)'
+	$(BIN)/pip install -q --force-reinstall --no-deps $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
 	$(BIN)/pip install -q -e '.[model,st,test]'
 	touch $(STAMP)
 

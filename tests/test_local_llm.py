@@ -3,6 +3,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +47,35 @@ def test_bundled_model_assembles_with_the_pinned_hash():
     p = models.bundled_gguf(verify_full=True)
     assert p.stat().st_size == models.GGUF_SIZE
 
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                return set(line.split(":", 1)[1].split())
+    except OSError:
+        pass
+    return set()
+
+
+@pytest.mark.slow
+def test_llama_cpp_build_uses_amx_when_the_cpu_has_it_and_survives_a_prompt():
+    """The Makefile builds llama.cpp with AMX where /proc/cpuinfo lists it; built without
+    -fno-dse (GCC 12), ggml's tile config is left empty and the first batch dies with SIGILL."""
+    import llama_cpp
+    info = llama_cpp.llama_print_system_info().decode()
+    if {"avx512_vnni", "amx_int8"} <= _cpu_flags():
+        assert "AMX_INT8 = 1" in info, info
+    # a prompt of more than one token takes the batched (tile) path; run it in a child so a
+    # SIGILL is reported as one rather than killing the test run
+    code = ("import sys; from llama_cpp import Llama; llm = Llama(model_path=sys.argv[1], n_ctx=512, verbose=False); "
+            "toks = llm.tokenize(('新闻问答助手只根据资料回答问题。' * 8).encode()); llm.eval(toks); "
+            "print(len(toks), llm.detokenize([llm.sample(temp=0.0)]).decode(errors='replace'))")
+    out = subprocess.run([sys.executable, "-c", code, str(models.bundled_gguf())], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, f"llama.cpp died (return code {out.returncode}): {out.stderr[-1500:]}"
+    assert int(out.stdout.split()[0]) > 64
 
 def _ask(index_dir, question):
     out = subprocess.run([sys.executable, "-m", "rag.cli", "--index", str(index_dir), "ask", question, "--json"],
