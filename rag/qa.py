@@ -23,6 +23,7 @@ from .llm import describe_api_error, get_chat_model
 from .retriever import check_question, search
 from .text import normalize
 from .tokenize import names as tokenize_names
+from .tokenize import people as tokenize_people
 from .tokenize import nouns, tokenize
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
 from .verify import (QUESTION_WORDS, answer_supported, ordinals_agree, with_units, locate_quote, make_citation, parse, quote_is_relevant,
@@ -171,18 +172,33 @@ def _missing_terms(question: str, index: Index, hits: list[Hit]) -> list[str]:
 HOME_NAME_SHARE = 0.5   # a name in at least this share of chunks is the paper's home turf
 
 
-def _names_elsewhere(question: str, index: Index, hit: Hit) -> list[str]:
+def _names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None, b: int | None = None) -> list[str]:
     """Names the question asks about that the cited passage (its chunk, one chunk either
     side, the title) never mentions. "塔什干综合展厅的总投资" is not answered by a sentence
     about another project's investment in the same article. Names most chunks share
-    (the paper's own city) are exempt: a local report says 我市, not 枣庄."""
+    (the paper's own city) are exempt: a local report says 我市, not 枣庄.
+
+    A person is held closer: given the quote's span [a, b) of `hit`, its paragraph or the
+    one before must name them. A feature story introduces 徐淑坤 and, three paragraphs
+    later, says some technicians earn 10,000 a month; that is not 徐淑坤's salary."""
     names = [t for t in dict.fromkeys(tokenize_names(question)) if t not in QUESTION_WORDS]
     if not names:
         return []
     snap = index.snapshot()
     near = normalize(snap.chunks.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
     # document frequency from BM25 (a name jieba splits differently counts as rare: checked)
-    return [t for t in names if t not in near and snap.bm25.doc_share(t) < HOME_NAME_SHARE]
+    missing = [t for t in names if t not in near and snap.bm25.doc_share(t) < HOME_NAME_SHARE]
+    people = [t for t in dict.fromkeys(tokenize_people(question))
+              if t in near and t not in missing and snap.bm25.doc_share(t) < HOME_NAME_SHARE]
+    if people and a is not None and b is not None:
+        art = snap.chunks.article(hit.article_id)
+        paras = [m.span() for m in re.finditer(r"[^\n]+", art["body"] if art else "")]
+        first = next((i for i, (_, e) in enumerate(paras) if e > hit.start + a), None)
+        if first is not None:
+            last = next((i for i, (_, e) in enumerate(paras) if e >= hit.start + b), len(paras) - 1)
+            window = normalize(art["body"][paras[max(0, first - 1)][0]:paras[last][1]])
+            missing += [t for t in people if t not in window]
+    return missing
 
 
 def answer_stream(question: str, *, history: History = None, k: int | None = None, llm=None,
@@ -232,7 +248,7 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
         if h is None or cov < threshold:
             notes.append(f"best sentence scores {cov:.2f} (threshold {threshold})")
             return done(REFUSAL_TEXT, [], True)
-        elsewhere = _names_elsewhere(standalone, ix, h)
+        elsewhere = _names_elsewhere(standalone, ix, h, a, b)
         if elsewhere:
             notes.append(f"the best sentence's passage never names {'、'.join(elsewhere)}")
             return done(REFUSAL_TEXT, [], True)
@@ -305,7 +321,7 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
         if not quote_is_relevant(standalone, h.text[a:b]):
             notes.append(f"dropped a quote unrelated to the question: {h.text[a:b][:40]}")
             continue
-        elsewhere = _names_elsewhere(standalone, ix, h)
+        elsewhere = _names_elsewhere(standalone, ix, h, a, b)
         if elsewhere:
             notes.append(f"dropped a quote from a passage that never names {'、'.join(elsewhere)}")
             continue

@@ -59,3 +59,8 @@ def nouns(text: str, flags: tuple[str, ...] = ("n", *_NAMES)) -> list[str]:
 def names(text: str) -> list[str]:
     """Proper names only: people, places, organizations, other proper nouns."""
     return nouns(text, _NAMES)
+
+
+def people(text: str) -> list[str]:
+    """Personal names only (jieba nr and its variants)."""
+    return nouns(text, ("nr", "nrt", "nrfg"))

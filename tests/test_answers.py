@@ -186,3 +186,18 @@ def test_warm_up_traces_the_question_encoder(fixture_index):
     inner._traced = None   # the embedder is shared by the process: an earlier test may have traced it
     warm_up(fixture_index, "extractive")
     assert inner._traced, "after warm-up the first question should not pay for tracing"
+
+
+def test_a_person_is_answered_only_from_a_paragraph_near_their_name(fixture_index):
+    """刘德明 is named two paragraphs before the village's income figure: that figure is
+    not his income, though the passage around it names him. A quote in his paragraph, or
+    in the paragraph right after it (他说… often continues there), still answers."""
+    for llm in (scripted("原文：据统计，全村樱桃种植户人均年收入超过3万元。[1]\n答案：超过3万元[1]"), "extractive"):
+        ans = answer("刘德明的年收入是多少？", llm=llm, index=fixture_index)
+        assert ans.refused and not ans.citations, ans.text
+        assert any("刘德明" in n for n in ans.notes), ans.notes
+    ok = answer("刘德明采摘季每天要雇几名工人？", llm="extractive", index=fixture_index)
+    assert not ok.refused and "八名" in ok.citations[0].quote
+    nxt = answer("刘德明所在的合作社计划明年扩建什么？",
+                 llm=scripted("原文：合作社计划明年再扩建一座冷库。[1]\n答案：一座冷库[1]"), index=fixture_index)
+    assert not nxt.refused and nxt.text == "一座冷库[1]", nxt.notes
