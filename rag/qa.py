@@ -188,8 +188,9 @@ def _names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None
     near = normalize(snap.chunks.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
     # document frequency from BM25 (a name jieba splits differently counts as rare: checked)
     missing = [t for t in names if t not in near and snap.bm25.doc_share(t) < HOME_NAME_SHARE]
-    people = [t for t in dict.fromkeys(tokenize_people(question))
-              if t in near and t not in missing and snap.bm25.doc_share(t) < HOME_NAME_SHARE]
+    # an article whose title names the person is about them throughout
+    people = [t for t in dict.fromkeys(tokenize_people(question)) if t in near and t not in missing
+              and t not in normalize(hit.title) and snap.bm25.doc_share(t) < HOME_NAME_SHARE]
     if people and a is not None and b is not None:
         art = snap.chunks.article(hit.article_id)
         paras = [m.span() for m in re.finditer(r"[^\n]+", art["body"] if art else "")]

@@ -201,3 +201,22 @@ def test_a_person_is_answered_only_from_a_paragraph_near_their_name(fixture_inde
     nxt = answer("刘德明所在的合作社计划明年扩建什么？",
                  llm=scripted("原文：合作社计划明年再扩建一座冷库。[1]\n答案：一座冷库[1]"), index=fixture_index)
     assert not nxt.refused and nxt.text == "一座冷库[1]", nxt.notes
+
+
+def test_a_person_in_the_title_is_the_subject_of_the_whole_article(tmp_path):
+    """A profile whose title names the person is about them in every paragraph, so the
+    paragraph rule does not apply. The fixture articles sit beside it so that the name is
+    rare: a name in most chunks counts as the paper's home turf and is exempt anyway."""
+    import shutil
+    from rag.index import Index
+    from .conftest import FIXTURES
+    src = tmp_path / "news"
+    shutil.copytree(FIXTURES, src)
+    (src / "profile.md").write_text(
+        '---\nid: "profile"\ntitle: "果农刘德明的十年"\ndate: "2025-06-01"\n---\n\n'
+        "刘德明是南山村的果农，十年前开始种樱桃。\n\n起初几年，樱桃销路不畅。\n\n"
+        "后来他通过电商平台销售，去年年收入超过3万元。\n", encoding="utf-8")
+    ix = Index(tmp_path / "ix")
+    ix.ingest([src])
+    ans = answer("刘德明去年的年收入是多少？", llm="extractive", index=ix)
+    assert not ans.refused and "3万元" in ans.citations[0].quote, ans.notes

@@ -48,7 +48,6 @@ def test_bundled_model_assembles_with_the_pinned_hash():
     assert p.stat().st_size == models.GGUF_SIZE
 
 
-
 def _cpu_flags() -> set[str]:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -76,6 +75,7 @@ def test_llama_cpp_build_uses_amx_when_the_cpu_has_it_and_survives_a_prompt():
                          timeout=300)
     assert out.returncode == 0, f"llama.cpp died (return code {out.returncode}): {out.stderr[-1500:]}"
     assert int(out.stdout.split()[0]) > 64
+
 
 def _ask(index_dir, question):
     out = subprocess.run([sys.executable, "-m", "rag.cli", "--index", str(index_dir), "ask", question, "--json"],
