@@ -43,6 +43,7 @@ class LocalChatModel(BaseChatModel):
     temperature: float = 0.0
     _llm: Any = PrivateAttr(default=None)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
+    _prefix: Any = PrivateAttr(default=None)   # (system text, its tokens, their KV cells)
     last_stats: dict = {}   # ttft_ms, tokens, tokens_per_s of the latest generation
 
     @property
@@ -66,11 +67,50 @@ class LocalChatModel(BaseChatModel):
 
     def warm(self, system: str) -> None:
         """Load the weights and put `system` in the KV cache, so the first question pays
-        only for its own tokens (the system prompt alone is ~150 tokens, ~2 s here)."""
+        only for its own tokens (the system prompt alone is ~150 tokens, 1.2-2 s here)."""
         llm = self._load()
         with self._lock:
             llm.create_chat_completion(messages=[{"role": "system", "content": system}, {"role": "user", "content": ""}],
                                        temperature=0.0, max_tokens=1)
+            self._keep_prefix(llm, system)
+
+    def _system_tokens(self, llm, system: str) -> list[int]:
+        return llm.tokenize(f"<|im_start|>system\n{system}<|im_end|>\n".encode(), add_bos=False, special=True)
+
+    def _keep_prefix(self, llm, system: str) -> None:
+        """Snapshot the KV cells of the cached system prompt. llama.cpp keeps one cache, so a
+        call with another system prompt (rewriting a follow-up) evicts it; restoring the
+        snapshot (a few MB) costs milliseconds where evaluating it again costs over a second."""
+        import ctypes
+        import llama_cpp
+        toks = self._system_tokens(llm, system)
+        if llm.n_tokens < len(toks) or list(llm.input_ids[:len(toks)]) != toks:
+            return
+        llm._ctx.kv_cache_seq_rm(0, len(toks), -1)   # the rest is the old question
+        llm.n_tokens = len(toks)
+        size = llama_cpp.llama_state_seq_get_size(llm.ctx, 0)
+        buf = (ctypes.c_uint8 * size)()
+        n = llama_cpp.llama_state_seq_get_data(llm.ctx, buf, size, 0)
+        if n:
+            self._prefix = (system, toks, bytes(buf)[:n])
+
+    def _restore_prefix(self, llm, system: str) -> bool:
+        import ctypes
+        import llama_cpp
+        if not self._prefix or self._prefix[0] != system:
+            return False
+        _, toks, state = self._prefix
+        if llm.n_tokens >= len(toks) and list(llm.input_ids[:len(toks)]) == toks:
+            return False   # still cached
+        llm._ctx.kv_cache_seq_rm(0, 0, -1)
+        buf = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+        if not llama_cpp.llama_state_seq_set_data(llm.ctx, buf, len(state), 0):
+            llm.reset()
+            self._prefix = None
+            return False
+        llm.input_ids[:len(toks)] = toks
+        llm.n_tokens = len(toks)
+        return True
 
     def count_tokens(self, text: str) -> int:
         return len(self._load().tokenize(text.encode("utf-8"), add_bos=False, special=False))
@@ -80,10 +120,17 @@ class LocalChatModel(BaseChatModel):
         llm = self._load()
         max_tokens = kwargs.get("max_tokens", self.max_tokens)
         deadline = time.monotonic() + self.max_seconds
+        dicts = _to_dicts(messages)
+        system = dicts[0]["content"] if dicts and dicts[0]["role"] == "system" else None
         with self._lock:
             t0 = time.perf_counter()
+            restored = False
+            if system is not None:
+                if self._prefix is None or self._prefix[0] != system:
+                    self._keep_prefix(llm, system)   # cached by an earlier call with this prompt
+                restored = self._restore_prefix(llm, system)
             first, n_chunks = None, 0
-            it = llm.create_chat_completion(messages=_to_dicts(messages), temperature=self.temperature,
+            it = llm.create_chat_completion(messages=dicts, temperature=self.temperature,
                                             max_tokens=max_tokens, stop=STOP + (stop or []), stream=True)
             finish = None
             try:
@@ -105,7 +152,7 @@ class LocalChatModel(BaseChatModel):
                 it.close()
             end = time.perf_counter()
             # llama.cpp streams one token per chunk
-            self.last_stats = {"ttft_ms": ((first or end) - t0) * 1000, "tokens": n_chunks,
+            self.last_stats = {"ttft_ms": ((first or end) - t0) * 1000, "tokens": n_chunks, "prefix_restored": restored,
                                "tokens_per_s": (n_chunks - 1) / (end - first) if first and n_chunks > 1 and end > first else 0.0}
             # callers must know when an answer was cut off by a limit
             yield ChatGenerationChunk(message=AIMessageChunk(content="", response_metadata={"finish_reason": finish}))

@@ -140,3 +140,29 @@ def test_warm_up_leaves_the_system_prompt_in_the_kv_cache(fixture_index):
     # the next question reuses that prefix: llama.cpp keeps the cached tokens it shares
     ans = answer("南山村樱桃今年预计总产量是多少？", index=fixture_index, llm="local")
     assert not ans.refused and list(llm.input_ids[:len(system)]) == system
+
+
+@pytest.mark.slow
+def test_system_prompt_cache_survives_a_followup_rewrite():
+    """Rewriting a follow-up runs another system prompt through llama.cpp's single cache.
+    The answer's system prompt then comes back from a snapshot instead of being evaluated
+    again, and the answer is the same token for token."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+    from rag import prompts
+    from rag.llm import LocalChatModel
+    m = LocalChatModel(model_path=str(models.bundled_gguf()), max_tokens=32)
+    ask = [SystemMessage(prompts.SYSTEM), HumanMessage(
+        "<资料>\n[1] 《南山樱桃迎来丰收季》\n南山村两千亩樱桃进入采摘期，今年预计总产量达到180万斤。\n</资料>\n\n"
+        "问题：南山村樱桃今年预计总产量是多少？")]
+    rewrite = [SystemMessage(prompts.REWRITE_SYSTEM),
+               HumanMessage(prompts.rewrite_prompt([("南山村种什么？", "樱桃")], "产量呢？"))]
+    m.warm(prompts.SYSTEM)
+    first = m.invoke(ask).content
+    m.invoke(rewrite)
+    again = m.invoke(ask).content
+    assert m.last_stats["prefix_restored"], "the system prompt was evaluated again"
+    m._prefix = None   # without the snapshot: the slow path, for comparison
+    m.invoke(rewrite)
+    slow = m.invoke(ask).content
+    assert not m.last_stats["prefix_restored"]
+    assert first == again == slow and "180" in first
