@@ -302,7 +302,9 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
         yield extractive_answer(f"{err}; answered extractively")
         return
     timings["generate_only_ms"] = (time.perf_counter() - t1) * 1000
-    timings.update(getattr(model, "last_stats", None) or {})
+    # numbers only: last_stats also says whether the cached prefix was restored
+    timings.update({k: v for k, v in (getattr(model, "last_stats", None) or {}).items()
+                    if isinstance(v, (int, float)) and not isinstance(v, bool)})
     if finish in ("length", "time_limit"):
         # a draft cut off by the token or time limit may end mid-number ("达4" for 4600)
         yield give_up(f"the model's answer was cut off ({finish})")
