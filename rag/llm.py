@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from typing import Any, Iterator
+from typing import Any, ClassVar, Iterator
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -43,8 +43,9 @@ class LocalChatModel(BaseChatModel):
     temperature: float = 0.0
     _llm: Any = PrivateAttr(default=None)
     _lock: Any = PrivateAttr(default_factory=threading.Lock)
-    _prefix: Any = PrivateAttr(default=None)   # (system text, its tokens, their KV cells)
-    last_stats: dict = {}   # ttft_ms, tokens, tokens_per_s of the latest generation
+    _prefixes: Any = PrivateAttr(default_factory=dict)   # system text -> (its tokens, their KV cells)
+    last_stats: dict = {}   # ttft_ms, tokens, tokens_per_s, prefix_restored of the latest generation
+    MAX_PREFIXES: ClassVar[int] = 4
 
     @property
     def _llm_type(self) -> str:
@@ -86,27 +87,30 @@ class LocalChatModel(BaseChatModel):
         toks = self._system_tokens(llm, system)
         if llm.n_tokens < len(toks) or list(llm.input_ids[:len(toks)]) != toks:
             return
+        # (llama-cpp-python 0.3.36 has no public call for this; the version is pinned)
         llm._ctx.kv_cache_seq_rm(0, len(toks), -1)   # the rest is the old question
         llm.n_tokens = len(toks)
         size = llama_cpp.llama_state_seq_get_size(llm.ctx, 0)
         buf = (ctypes.c_uint8 * size)()
         n = llama_cpp.llama_state_seq_get_data(llm.ctx, buf, size, 0)
         if n:
-            self._prefix = (system, toks, bytes(buf)[:n])
+            if len(self._prefixes) >= self.MAX_PREFIXES:   # the answer's and the rewrite's, normally
+                self._prefixes.pop(next(iter(self._prefixes)))
+            self._prefixes[system] = (toks, bytes(buf)[:n])
 
     def _restore_prefix(self, llm, system: str) -> bool:
         import ctypes
         import llama_cpp
-        if not self._prefix or self._prefix[0] != system:
+        if system not in self._prefixes:
             return False
-        _, toks, state = self._prefix
+        toks, state = self._prefixes[system]
         if llm.n_tokens >= len(toks) and list(llm.input_ids[:len(toks)]) == toks:
             return False   # still cached
         llm._ctx.kv_cache_seq_rm(0, 0, -1)
         buf = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
         if not llama_cpp.llama_state_seq_set_data(llm.ctx, buf, len(state), 0):
             llm.reset()
-            self._prefix = None
+            del self._prefixes[system]
             return False
         llm.input_ids[:len(toks)] = toks
         llm.n_tokens = len(toks)
@@ -126,7 +130,7 @@ class LocalChatModel(BaseChatModel):
             t0 = time.perf_counter()
             restored = False
             if system is not None:
-                if self._prefix is None or self._prefix[0] != system:
+                if system not in self._prefixes:
                     self._keep_prefix(llm, system)   # cached by an earlier call with this prompt
                 restored = self._restore_prefix(llm, system)
             first, n_chunks = None, 0

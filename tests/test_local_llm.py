@@ -161,7 +161,7 @@ def test_system_prompt_cache_survives_a_followup_rewrite():
     m.invoke(rewrite)
     again = m.invoke(ask).content
     assert m.last_stats["prefix_restored"], "the system prompt was evaluated again"
-    m._prefix = None   # without the snapshot: the slow path, for comparison
+    m._prefixes.clear()   # without the snapshot: the slow path, for comparison
     m.invoke(rewrite)
     slow = m.invoke(ask).content
     assert not m.last_stats["prefix_restored"]
