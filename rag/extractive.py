@@ -98,11 +98,10 @@ def dense_sentence_scores(question: str, hits: list[Hit], embedder, top: int = 3
 
 def bm25_idf(index):
     """idf lookup from the index's BM25 statistics (a term no article has: maximal idf)."""
-    bm = index.snapshot().bm25
-    top = math.log1p((max(len(bm), 1) + 0.5) / 0.5)
+    top = math.log1p((max(index.chunk_count(), 1) + 0.5) / 0.5)
 
     def idf(t: str) -> float:
-        v = bm.idf(t)
+        v = index.idf(t)
         return top if v is None else v
     return idf
 

@@ -154,6 +154,23 @@ class Index:
     def article(self, article_id: str) -> dict | None:
         return self._snap.chunks.article(article_id) if self._snap else None
 
+    # Narrow reads for answering and verification: nothing outside vectorstore/ and this
+    # module touches a concrete store.
+    def idf(self, term: str) -> float | None:
+        """BM25 idf of a term; None when no chunk contains it."""
+        return self.snapshot().bm25.idf(term)
+
+    def doc_share(self, term: str) -> float:
+        """Share of chunks that contain the term."""
+        return self.snapshot().bm25.doc_share(term)
+
+    def chunk_count(self) -> int:
+        return len(self.snapshot().bm25)
+
+    def neighborhood(self, article_id: str, n: int, radius: int = 1) -> str:
+        """Chunk n of the article with `radius` chunks either side, and the title."""
+        return self.snapshot().chunks.neighborhood(article_id, n, radius)
+
     # ------------------------------------------------------------------ writing
     def ingest(self, inputs: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
         """Add or update articles from files and folders. Bad files are reported, not fatal."""

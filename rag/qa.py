@@ -151,7 +151,6 @@ def _renumber(cites: list[Citation]) -> list[Citation]:
 def _missing_terms(question: str, index: Index, hits: list[Hit]) -> list[str]:
     """Chinese nouns of the question that no indexed article contains: asking who won
     a match the articles only announce, the word 冠军 is nowhere in them."""
-    bm = index.snapshot().bm25
     seen = normalize("".join(h.text + h.title for h in hits))
 
     def absent(t: str) -> bool:
@@ -159,7 +158,7 @@ def _missing_terms(question: str, index: Index, hits: list[Hit]) -> list[str]:
             return False
         # a compound the index splits differently still counts as present if its parts are
         parts = [p for p in tokenize(t) if len(p) >= 2] or [t]
-        return bm.idf(t) is None and any(bm.idf(p) is None for p in parts)
+        return index.idf(t) is None and any(index.idf(p) is None for p in parts)
 
     cands = [t for t in nouns(question) if t not in QUESTION_WORDS and any("\u4e00" <= c <= "\u9fff" for c in t)]
     if re.search(r"[\u4e00-\u9fff]", question):
@@ -184,15 +183,14 @@ def _names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None
     names = [t for t in dict.fromkeys(tokenize_names(question)) if t not in QUESTION_WORDS]
     if not names:
         return []
-    snap = index.snapshot()
-    near = normalize(snap.chunks.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
+    near = normalize(index.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
     # document frequency from BM25 (a name jieba splits differently counts as rare: checked)
-    missing = [t for t in names if t not in near and snap.bm25.doc_share(t) < HOME_NAME_SHARE]
+    missing = [t for t in names if t not in near and index.doc_share(t) < HOME_NAME_SHARE]
     # an article whose title names the person is about them throughout
     people = [t for t in dict.fromkeys(tokenize_people(question)) if t in near and t not in missing
-              and t not in normalize(hit.title) and snap.bm25.doc_share(t) < HOME_NAME_SHARE]
+              and t not in normalize(hit.title) and index.doc_share(t) < HOME_NAME_SHARE]
     if people and a is not None and b is not None:
-        art = snap.chunks.article(hit.article_id)
+        art = index.article(hit.article_id)
         paras = [m.span() for m in re.finditer(r"[^\n]+", art["body"] if art else "")]
         first = next((i for i, (_, e) in enumerate(paras) if e > hit.start + a), None)
         if first is not None:
