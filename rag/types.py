@@ -91,6 +91,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     standalone_question: str | None = None   # the rewritten follow-up, when there was history
     notes: list[str] = field(default_factory=list)  # why a fallback/refusal happened
+    decision: dict | None = None   # which stage settled the answer, and why (stages.Decision.to_dict())
 
     def to_dict(self) -> dict:
         return {
@@ -103,4 +104,5 @@ class Answer:
             "timings": dict(self.timings),
             "standalone_question": self.standalone_question,
             "notes": list(self.notes),
+            "decision": self.decision,
         }

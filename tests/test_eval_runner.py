@@ -33,7 +33,9 @@ def test_seed_style_eval_writes_reports(fixture_index, tmp_path):
     assert REPORT_KEYS <= set(rep)
     assert rep["n"] == 4
     assert rep["answer"]["accuracy"] == 1.0, [json.loads(l) for l in (out / "results.jsonl").read_text().splitlines()]
-    assert rep["refusal"] == {"precision": 1.0, "recall": 1.0, "false_refusal": 0.0}
+    assert {k: rep["refusal"][k] for k in ("precision", "recall", "false_refusal")} == {
+        "precision": 1.0, "recall": 1.0, "false_refusal": 0.0}
+    assert rep["refusal"]["rule_refusals_with_answer_in_top_chunk"] == 0
     assert rep["citation"]["precision"] == 1.0 and rep["citation"]["recall"] == 1.0
     assert rep["retrieval"]["recall@5"] == 1.0
     rows = [json.loads(l) for l in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -86,3 +88,54 @@ def test_unreadable_reports_and_floors_name_the_file_before_any_work(tmp_path):
         r = subprocess.run([sys.executable, "-m", "rag.cli", "eval", *args], capture_output=True, text=True,
                            cwd=ROOT, timeout=120)
         assert r.returncode == 1 and name in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def _mini_squad(tmp_path, extra_q=None):
+    qas = [{"id": "q1", "question": "集装箱吞吐量达到多少？", "answers": [{"text": "86万标准箱", "answer_start": 12}]}]
+    if extra_q:
+        qas += extra_q
+    data = {"version": "t", "data": [
+        {"title": "港口", "id": "p", "paragraphs": [
+            {"id": "P1", "context": "本港今年集装箱吞吐量达到86万标准箱，同比增长12%。", "qas": qas},
+            {"id": "P1b", "context": "港口新建的三号码头于今年春天投入使用，可停靠十万吨级货轮。", "qas": []}]},
+        {"title": "樱桃", "id": "c", "paragraphs": [{"id": "P2", "context": "南山村樱桃每斤售价在25元至40元之间。",
+                                                      "qas": [{"id": "q2", "question": "樱桃每斤卖多少钱？",
+                                                               "answers": [{"text": "25元至40元", "answer_start": 11}]}]}]}]}
+    f = tmp_path / "mini_squad.json"
+    f.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return f
+
+
+def test_bad_rows_are_skipped_counted_and_listed(fixture_index, tmp_path, rag_home):
+    # CMRC 2018 trial has questions with an empty `question` field: the run goes on
+    f = _mini_squad(tmp_path, [{"id": "empty", "question": "  ", "answers": [{"text": "12%", "answer_start": 21}]}])
+    rep = runner.run(f, retrieval_only=True, out=tmp_path / "o")
+    assert rep["n"] == 2 and rep["skipped"]["n"] == 1 and rep["skipped"]["rows"][0]["id"] == "empty"
+    assert "empty" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+    # a JSONL row that is not JSON, or lacks its question, is skipped with its line number
+    p = _seed_file(tmp_path)
+    p.write_text(p.read_text(encoding="utf-8") + '\n{"id": "broken", \n{"id": "noq", "answers": []}\n', encoding="utf-8")
+    rep = runner.run(p, llm="extractive", index=fixture_index)
+    assert rep["n"] == 4 and [r["line"] for r in rep["skipped"]["rows"]] == [5, 6]
+    assert all("mini.jsonl" in r["error"] for r in rep["skipped"]["rows"])
+
+
+def test_negatives_ask_each_question_again_without_its_gold_passages(tmp_path, rag_home):
+    rep = runner.run(_mini_squad(tmp_path), llm="extractive", negatives=True, out=tmp_path / "o")
+    rows = [json.loads(l) for l in (tmp_path / "o" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    twins = [r for r in rows if r["id"].endswith("~neg")]
+    assert len(twins) == 2 and all(r["category"] == "gold_removed" and not r["answerable"] for r in twins)
+    # with its passages filtered out, no twin may cite them
+    assert all("86万" not in r["answer"] and "25元" not in r["answer"] for r in twins), twins
+    assert rep["refusal"]["recall"] == 1.0 and rep["answer"]["accuracy_answerable"] == 1.0
+    assert rep["sweep"] and {"threshold", "refusal_recall", "false_refusal", "containment"} <= set(rep["sweep"][0])
+    assert "threshold sweep" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+
+
+def test_index_is_accepted_before_or_after_the_subcommand(tmp_path):
+    from rag.cli import build_parser
+    p = build_parser()
+    assert p.parse_args(["ingest", "x", "--index", "D"]).index == "D"
+    assert p.parse_args(["--index", "D", "search", "q"]).index == "D"
+    assert p.parse_args(["search", "q", "--index", "E"]).index == "E"
+    assert p.parse_args(["stats"]).index is None

@@ -50,8 +50,31 @@ def _histogram(values: list[float], title: str, width: int = 520, height: int = 
             f'<text x="{width - 80}" y="{height - 10}" font-size="11">{edges[-1]:.0f} ms</text></svg>')
 
 
+def _sweep_chart(sweep: list[dict], width: int = 520, height: int = 260) -> str:
+    """The refusal trade-off: refusal recall (gold removed) against false refusals, one
+    point per decision threshold."""
+    if not sweep:
+        return ""
+    def xy(p):
+        return 50 + p["false_refusal"] * (width - 80), height - 40 - p["refusal_recall"] * (height - 70)
+    pts = [xy(p) for p in sweep]
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#dc2626"><title>t={p["threshold"]}: recall '
+                   f'{p["refusal_recall"]}, false {p["false_refusal"]}</title></circle>'
+                   f'<text x="{x + 4:.1f}" y="{y - 4:.1f}" font-size="9">{p["threshold"]}</text>'
+                   for (x, y), p in zip(pts, sweep))
+    axes = (f'<line x1="50" y1="{height - 40}" x2="{width - 30}" y2="{height - 40}" stroke="#999"/>'
+            f'<line x1="50" y1="30" x2="50" y2="{height - 40}" stroke="#999"/>'
+            f'<text x="{width / 2 - 60:.0f}" y="{height - 10}" font-size="11">false refusals (normal side)</text>'
+            f'<text x="4" y="24" font-size="11">refusal recall (gold removed)</text>'
+            f'<text x="44" y="{height - 26}" font-size="10">0</text><text x="{width - 36}" y="{height - 26}" font-size="10">1</text>')
+    return (f'<svg width="{width}" height="{height}" xmlns="http://www.w3.org/2000/svg">'
+            f'<text x="200" y="14" font-weight="bold">threshold sweep</text>{axes}'
+            f'<polyline points="{line}" fill="none" stroke="#dc2626" stroke-width="1.5"/>{dots}</svg>')
+
+
 def render_report(report: dict, rows: list[dict]) -> str:
-    charts = [_recall_curve(rows)]
+    charts = [_recall_curve(rows), _sweep_chart(report.get("sweep") or [])]
     lat = [r["timings"]["total_ms"] for r in rows if r.get("timings")] or [r["retrieve_ms"] for r in rows]
     charts.append(_histogram(lat, "answer latency" if rows and rows[0].get("timings") else "retrieval latency"))
     if report.get("by_category"):
@@ -66,5 +89,8 @@ def render_report(report: dict, rows: list[dict]) -> str:
 vertical-align:top}} pre{{background:#f6f6f6;padding:1em}}</style></head><body>
 <h1>Evaluation report</h1><pre>{html.escape(json.dumps(report, ensure_ascii=False, indent=2))}</pre>
 {''.join(charts)}
+<h2>Skipped rows ({(report.get("skipped") or {}).get("n", 0)})</h2><ul>{"".join(
+    f"<li>{html.escape(str(r.get('id') or r.get('line')))}: {html.escape(r['error'])}</li>"
+    for r in (report.get("skipped") or {}).get("rows", []))}</ul>
 <h2>Incorrect answers (first 100)</h2><table><tr><th>id</th><th>question</th><th>gold</th><th>answer</th></tr>{fail_rows}</table>
 </body></html>"""

@@ -12,9 +12,10 @@ from ..config import Config
 from ..errors import InputError
 from ..index import Index, open_index
 from ..qa import answer
-from ..retriever import search
+from ..retriever import check_question, search
 from ..text import normalize
 from ..verify import answer_supported
+from . import negatives as negatives_mod
 from .metrics import contains, em, f1, percentiles, ranks_to_metrics
 from .retrieval import eval_index, first_relevant
 from .squad import Question, load_squad, sample
@@ -22,7 +23,8 @@ from .squad import Question, load_squad, sample
 _MARKS = re.compile(r"\[\d{1,2}\]")
 
 
-def load_jsonl(path: Path) -> list[Question]:
+def load_jsonl(path: Path, skipped: list[dict] | None = None) -> list[Question]:
+    """Questions of a JSONL set; a malformed row is skipped and listed, never fatal."""
     out = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -34,7 +36,10 @@ def load_jsonl(path: Path) -> list[Question]:
                                 category=r.get("category"), must_include=r.get("must_include"),
                                 history=r.get("history"), article_ids=r.get("article_ids")))
         except (ValueError, KeyError, TypeError) as e:
-            raise InputError(f"bad eval row: {e}", path=str(path), line=n) from None
+            err = InputError(f"bad eval row: {type(e).__name__}: {e}", path=str(path), line=n)
+            if skipped is None:
+                raise err from None
+            skipped.append({"line": n, "id": None, "error": str(err)})
     return out
 
 
@@ -76,18 +81,26 @@ def score_answer(q: Question, ans, index: Index) -> dict:
 def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str | None = None,
         retrieval_only: bool = False, out: Path | str | None = None, script: str | None = None,
         k: int | None = None, index: Index | None = None, config: Config | None = None,
-        overrides: dict | None = None, progress: Callable[[int, int], None] | None = None) -> dict:
+        overrides: dict | None = None, progress: Callable[[int, int], None] | None = None,
+        negatives: bool = False) -> dict:
+    """Score a question set. With `negatives` (SQuAD-style files), every question is also
+    asked with its gold passages filtered out and must then be refused (negatives.py)."""
     path = Path(path)
     if not path.exists():
         raise InputError("no such eval file", path=str(path))
     squad = path.suffix == ".json"
+    skipped: list[dict] = []
     if squad:
         articles, questions = load_squad(path, script=script)
         ix = index or eval_index(path, articles, config or Config())
     else:
-        questions = load_jsonl(path)
+        if negatives:
+            raise InputError("--negatives needs a SQuAD-style .json file (its passages are filtered per question)",
+                             path=str(path))
+        questions = load_jsonl(path, skipped)
         ix = index or open_index(config=config)
     questions = sample(questions, limit, seed)
+    bodies = negatives_mod.normalized_bodies(articles) if negatives else {}
     cfg = ix.config
     if llm or overrides:
         from ..config import INDEX_KEYS
@@ -98,6 +111,11 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
     k_eval = max(10, k or cfg.k)
     rows, chunk_ranks, art_ranks, lat_r, lat_a = [], [], [], [], []
     for i, q in enumerate(questions):
+        try:
+            check_question(q.question, cfg.max_question_chars)
+        except InputError as e:   # one bad row (an empty question in CMRC trial) never stops the run
+            skipped.append({"id": q.id, "question": q.question, "error": str(e)})
+            continue
         t = time.perf_counter()
         # retrieval metrics use the question with its history's questions in front (the
         # answer path rewrites follow-ups itself)
@@ -109,7 +127,7 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
             c, a = first_relevant(hits, q) if squad else _chunk_rank_by_text(hits, q)
             chunk_ranks.append(c)
             art_ranks.append(a)
-            row.update(chunk_rank=c, article_rank=a)
+            row.update(chunk_rank=c, article_rank=a, answer_in_top_chunk=bool(hits) and contains(hits[0].text, q.answers))
         if not retrieval_only:
             ans = answer(q.question, history=q.history, k=k, index=ix)
             lat_a.append(ans.timings["total_ms"])
@@ -117,15 +135,30 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
                        standalone_question=ans.standalone_question, notes=ans.notes, timings=ans.timings,
                        model=ans.model)
             row["scores"] = score_answer(q, ans, ix)
+            row["decision"] = ans.decision
         row["retrieve_ms"] = lat_r[-1]
         rows.append(row)
+        if negatives and not retrieval_only:
+            gone = negatives_mod.excluded_passages(q.answers, bodies)
+            twin = answer(q.question, k=k, index=ix, article_ids=[a for a in bodies if a not in gone])
+            lat_a.append(twin.timings["total_ms"])
+            tq = Question(id=f"{q.id}~neg", question=q.question, answers=[], spans=[], article_id="", answerable=False,
+                          category=negatives_mod.GOLD_REMOVED)
+            rows.append({"id": tq.id, "question": q.question, "category": tq.category, "answerable": False,
+                         "gold": q.answers, "excluded_passages": len(gone), "answer": twin.text,
+                         "refused": twin.refused, "citations": [c.to_dict() for c in twin.citations],
+                         "notes": twin.notes, "timings": twin.timings, "model": twin.model,
+                         "decision": twin.decision, "scores": score_answer(tq, twin, ix), "retrieve_ms": 0.0})
         if progress:
             progress(i + 1, len(questions))
     report = summarize(rows, chunk_ranks, art_ranks, lat_r, lat_a, retrieval_only)
+    report["skipped"] = {"n": len(skipped), "rows": skipped}
+    if negatives and not retrieval_only:
+        report["sweep"] = negatives_mod.sweep(rows)
     report["config"] = {"file": str(path), "n_questions": len(questions), "limit": limit, "seed": seed,
                         "embedder": ix.stats().get("embedder"), "llm": None if retrieval_only else cfg.llm,
                         "k": k or cfg.k, "chunk_size": cfg.chunk_size, "script": script,
-                        "retrieval_only": retrieval_only, "overrides": overrides or {}}
+                        "retrieval_only": retrieval_only, "overrides": overrides or {}, "negatives": negatives}
     if out:
         write_reports(Path(out), report, rows)
     return report
@@ -133,6 +166,11 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
 
 def _rate(num: int, den: int) -> float | None:
     return num / den if den else None
+
+
+def _by_rule(decision: dict | None) -> bool:
+    d = decision or {}
+    return d.get("stage") not in ("decide", "generate") or bool((d.get("candidate") or {}).get("why_not"))
 
 
 def summarize(rows, chunk_ranks, art_ranks, lat_r, lat_a, retrieval_only) -> dict:
@@ -162,6 +200,9 @@ def summarize(rows, chunk_ranks, art_ranks, lat_r, lat_a, retrieval_only) -> dic
         "precision": _rate(sum(1 for x in refused if not x["answerable"]), len(refused)),
         "recall": _rate(sum(1 for x in unans if x["scores"]["refused"]), len(unans)),
         "false_refusal": _rate(sum(1 for x in ans if x["scores"]["refused"]), len(ans)),
+        # a rule (not the fitted score) refused although the answer was in the first chunk
+        "rule_refusals_with_answer_in_top_chunk": sum(
+            1 for x in ans if x["scores"]["refused"] and x.get("answer_in_top_chunk") and _by_rule(x.get("decision"))),
     }
     p = percentiles(lat_a)
     report["latency_ms"].update(answer_p50=p["p50"], answer_p95=p["p95"])

@@ -1,0 +1,10 @@
+"""The answerability decision: does this quote answer this question?
+
+A small logistic model over measured signals (term coverage, dense similarity, question
+constraints, answer kind, page-furniture signs, ...). Its weights and threshold are data
+(`weights.json`), fitted by `python -m rag.answerability.fit` on one split and checked on
+another (docs/EVALS.md)."""
+from .features import FEATURES, Candidate, features
+from .model import Decider, load
+
+__all__ = ["FEATURES", "Candidate", "features", "Decider", "load"]

@@ -1,0 +1,96 @@
+"""Signals for one (question, candidate quote) pair, as a flat dict of floats.
+
+Every signal is cheap: no extra model call. Which ones earn their place is measured in
+docs/EVALS.md (the fitted weights are in weights.json beside this file).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from ..checks import junk, names_elsewhere
+from ..constraints import Constraints, kind_matches, violations
+from ..text import normalize
+from ..types import Hit
+from ..verify import salient_terms
+
+FEATURES = (
+    "evidence",        # the extractive sentence score (coverage, answer-pattern bonus, rank)
+    "cov_sent",        # idf-weighted share of the question's terms in the quote
+    "cov_ctx",         # ... in the quote's chunk, its neighbours and the title
+    "cov_rare",        # share of the question's rarest term found in the quote's context (0/1)
+    "dense",           # cosine of question and chunk (e5)
+    "top_rank",        # 1 for the first retrieved chunk, falling with rank
+    "kind_asked",      # the question asks for a number/date/person/place
+    "kind_missing",    # ... and the quote holds none
+    "violations",      # years/months/ordinals of the question the quote contradicts
+    "names_missing",   # names of the question absent from the quote's passage
+    "missing_terms",   # nouns of the question no article contains
+    "furniture",
+    "echo",            # share of the quote that is the question's own characters
+    "headline",
+    "short",
+    "from_llm",        # the quote was chosen by the language model
+)
+
+
+@dataclass
+class Candidate:
+    hit: Hit
+    a: int                      # quote = hit.text[a:b]
+    b: int
+    rank: int                   # position of the hit in retrieval (0 = first)
+    source: str = "extractive"  # extractive | llm
+    answer: str | None = None   # the model's short answer, when it gave one
+    evidence: float = 0.0       # its sentence's extractive score (extractive.sentence_scores)
+    features: dict = field(default_factory=dict)
+    score: float | None = None
+    why_not: list[str] = field(default_factory=list)   # constraint violations, in words
+
+    @property
+    def quote(self) -> str:
+        return self.hit.text[self.a:self.b]
+
+
+def _coverage(weights: dict[str, float], text: str) -> float:
+    total = sum(weights.values())
+    return sum(w for t, w in weights.items() if t in text) / total if total else 0.0
+
+
+def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_missing_terms: int) -> dict[str, float]:
+    """The signals of one candidate; also records its constraint violations on it."""
+    terms = salient_terms(question)
+    weights = {t: max(idf(t), 0.1) for t in terms}
+    quote = normalize(cand.quote)
+    h = cand.hit
+    chunk_no = int(h.chunk_id.rsplit("#", 1)[1])
+    ctx = normalize(index.neighborhood(h.article_id, chunk_no))
+    rare = max(weights, key=weights.get) if weights else None
+    cand.why_not = violations(cons, cand.quote, ctx, h.date)
+    kind = kind_matches(cons.kind, cand.quote)
+    missing_names = names_elsewhere(question, index, h, cand.a, cand.b)
+    if missing_names:
+        cand.why_not.append(f"引文所在段落没有提到{'、'.join(missing_names)}")
+    j = junk(question, cand.quote, h.title)
+    return {
+        "evidence": cand.evidence,
+        "cov_sent": _coverage(weights, quote),
+        "cov_ctx": _coverage(weights, ctx),
+        "cov_rare": float(rare is not None and rare in ctx),
+        "dense": float(h.dense_score) if h.dense_score is not None else 0.0,
+        "top_rank": 1.0 / (1.0 + cand.rank),
+        "kind_asked": float(cons.kind is not None),
+        "kind_missing": float(kind is False),
+        "violations": float(len(cand.why_not) - bool(missing_names)),
+        "names_missing": float(len(missing_names)),
+        "missing_terms": float(n_missing_terms),
+        "furniture": j["furniture"],
+        "echo": j["echo"],
+        "headline": j["headline"],
+        "short": j["short"],
+        "from_llm": float(cand.source == "llm"),
+    }
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, x))))

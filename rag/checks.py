@@ -1,0 +1,99 @@
+"""Question-against-passage checks that feed the answerability decision.
+
+Each returns evidence (what is missing, what looks like page furniture), never a verdict:
+the decision stage (rag/answerability) weighs them with the other signals.
+"""
+from __future__ import annotations
+
+import re
+
+from .index import Index
+from .text import normalize
+from .tokenize import names as tokenize_names
+from .tokenize import nouns
+from .tokenize import people as tokenize_people
+from .types import Hit
+from .verify import QUESTION_WORDS
+
+# Question phrases jieba glues to the next noun (多大面积 -> 多/大面积, 多少年 -> 多少/年):
+# cut them out before looking for nouns, so only the noun itself (面积) is checked.
+_ASKING_PHRASE = re.compile(r"多大|多少|多长|多高|多远|多久|多重|多深|多宽|哪一|哪个|哪些|哪家|哪位|哪支|哪所|几")
+
+
+def question_nouns(question: str) -> list[str]:
+    """Content nouns of the question, with question phrases cut out first."""
+    q = _ASKING_PHRASE.sub("，", normalize(question))
+    return [t for t in nouns(q) if t not in QUESTION_WORDS and any("\u4e00" <= c <= "\u9fff" for c in t)]
+
+
+def missing_terms(question: str, index: Index, hits: list[Hit]) -> list[str]:
+    """Chinese nouns of the question that no indexed article contains: asking who won
+    a match the articles only announce, the word 冠军 is nowhere in them."""
+    seen = normalize("".join(h.text + h.title for h in hits))
+    from .tokenize import tokenize
+
+    def absent(t: str) -> bool:
+        if t in seen:   # present, only tokenized differently in the index (留枣率 / 枣率)
+            return False
+        # a compound the index splits differently still counts as present if its parts are
+        parts = [p for p in tokenize(t) if len(p) >= 2] or [t]
+        return index.idf(t) is None and any(index.idf(p) is None for p in parts)
+
+    cands = question_nouns(question)
+    if re.search(r"[\u4e00-\u9fff]", question):
+        # acronyms inside a Chinese question (GDP, CPI, 5G); not ordinary words or markup
+        cands += [w.lower() for w in re.findall(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*", question)
+                  if len(w) >= 2 and (w.isupper() or any(c.isdigit() for c in w))]
+    return [t for t in cands if absent(t)]
+
+
+HOME_NAME_SHARE = 0.5   # a name in at least this share of chunks is the paper's home turf
+
+
+def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None, b: int | None = None) -> list[str]:
+    """Names the question asks about that the cited passage (its chunk, one chunk either
+    side, the title) never mentions. "塔什干综合展厅的总投资" is not answered by a sentence
+    about another project's investment in the same article. Names most chunks share
+    (the paper's own city) are exempt: a local report says 我市, not 枣庄.
+
+    A person is held closer: given the quote's span [a, b) of `hit`, its paragraph or the
+    one before must name them. A feature story introduces 徐淑坤 and, three paragraphs
+    later, says some technicians earn 10,000 a month; that is not 徐淑坤's salary."""
+    names = [t for t in dict.fromkeys(tokenize_names(question)) if t not in QUESTION_WORDS]
+    if not names:
+        return []
+    near = normalize(index.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
+    # document frequency from BM25 (a name jieba splits differently counts as rare: checked)
+    missing = [t for t in names if t not in near and index.doc_share(t) < HOME_NAME_SHARE]
+    # an article whose title names the person is about them throughout
+    people = [t for t in dict.fromkeys(tokenize_people(question)) if t in near and t not in missing
+              and t not in normalize(hit.title) and index.doc_share(t) < HOME_NAME_SHARE]
+    if people and a is not None and b is not None:
+        art = index.article(hit.article_id)
+        paras = [m.span() for m in re.finditer(r"[^\n]+", art["body"] if art else "")]
+        first = next((i for i, (_, e) in enumerate(paras) if e > hit.start + a), None)
+        if first is not None:
+            last = next((i for i, (_, e) in enumerate(paras) if e >= hit.start + b), len(paras) - 1)
+            window = normalize(art["body"][paras[max(0, first - 1)][0]:paras[last][1]])
+            missing += [t for t in people if t not in window]
+    return missing
+
+
+_FURNITURE = re.compile(
+    r"微信|公众号|扫码|扫一扫|二维码|版权|责任编辑|原标题|来源[:：]|点击|关注我们|转载|免责声明|广告声明|"
+    r"^[A-Z][a-z]{2} \d{1,2}, \d{4}|^\d{4}-\d{1,2}-\d{1,2}\s*[.…]{2,}|温馨提[示醒]")
+
+
+def junk(question: str, quote: str, title: str) -> dict[str, float]:
+    """Signs that a quote is page furniture, a headline without the fact, or the question
+    itself found in a page: each a 0/1 or a share."""
+    qn, tn = normalize(question), normalize(quote)
+    core = re.sub(r"[？?。！!，,\s]", "", tn)
+    qchars = set(re.sub(r"[？?。！!，,\s]", "", qn))
+    echo = sum(c in qchars for c in core) / max(len(core), 1)
+    return {
+        "furniture": float(bool(_FURNITURE.search(tn))),
+        "echo": echo,                                        # share of the quote's characters that are the question's
+        "headline": float(core == re.sub(r"[？?。！!，,\s]", "", normalize(title)) or tn.rstrip().endswith(("！", "!", "？", "?"))),
+        "short": float(len(core) < 8),
+    }

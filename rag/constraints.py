@@ -1,0 +1,117 @@
+"""What a question demands of its answer, read from the question alone.
+
+A question about 2021 is not answered by a 2020 figure; 第二届 is not 第一届; "多少" wants
+a number and "谁" a person or organisation. These are facts about the question, checked
+against a quote and its article; the answerability model weighs them, it does not obey
+them blindly (docs/EVALS.md has what each earns).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from .text import normalize
+
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_MONTH = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月(?!份?[底初中]?\s*\d)")
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批号季轮个]?")
+_RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
+
+# Question words that say what kind of answer is wanted.
+_WHEN = re.compile(r"什么时候|何时|哪一?天|哪一?年|几月|几号|几日|哪个月|日期是|时间是|哪一日")
+_HOW_MANY = re.compile(r"多少|几[个家项次人名位天年月倍成%]|多大|多长|多高|多远|多久|多重|百分之几|几成|比例|增长了?多少|占比")
+_WHO = re.compile(r"谁|哪位|哪个人|什么人|哪家公司|哪家企业|哪个单位|哪个机构|哪所|哪支")
+_WHERE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个城市|哪个省|哪个国家|何地|何处")
+
+_NUMBER_IN = re.compile(r"[\d０-９]|[零〇一二两三四五六七八九十百千万亿]+[个家项次人名位天年月倍成%元米吨亩]")
+_DATE_IN = re.compile(r"\d{1,4}\s*[年月日号]|[一二三四五六七八九十]+月|[上下中]旬|月[初底中]|年[初底中]|今年|去年|昨天|今天|日前|近日|当天|凌晨|上午|下午|晚上|\d{1,2}:\d{2}")
+
+
+@dataclass
+class Constraints:
+    years: list[int] = field(default_factory=list)
+    months: list[int] = field(default_factory=list)
+    ordinals: list[str] = field(default_factory=list)
+    kind: str | None = None      # number | date | person | place | None (free text)
+
+    def to_dict(self) -> dict:
+        return {"years": self.years, "months": self.months, "ordinals": self.ordinals, "kind": self.kind}
+
+
+def answer_kind(question: str) -> str | None:
+    q = normalize(question)
+    if _WHEN.search(q):
+        return "date"
+    if _HOW_MANY.search(q):
+        return "number"
+    if _WHO.search(q):
+        return "person"
+    if _WHERE.search(q):
+        return "place"
+    return None
+
+
+def of_question(question: str, as_of: date | None = None) -> Constraints:
+    """Years (explicit, or 今年/去年 against `as_of`), months, ordinals and answer kind."""
+    q = normalize(question)
+    years = [int(y) for y in _YEAR.findall(q)]
+    if as_of is not None:
+        years += [as_of.year + d for w, d in _RELATIVE_YEAR.items() if w in q]
+    # a month only counts when it names a period, not part of a full date like 2023年8月15日 asked as a fact
+    months = [int(m) for m in _MONTH.findall(q)]
+    return Constraints(years=sorted(set(years)), months=sorted(set(months)),
+                       ordinals=_ORDINAL.findall(q), kind=answer_kind(q))
+
+
+def _years_in(text: str) -> set[int]:
+    return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*年|\s*[-/.]\d)", text)}
+
+
+def _months_in(text: str) -> set[int]:
+    return {int(m) for m in re.findall(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月", text)}
+
+
+def violations(c: Constraints, quote: str, context: str, article_date: str | None) -> list[str]:
+    """The question's constraints that a quote (read within its passage `context` and its
+    article's date) contradicts, in words a reader understands."""
+    quote_n, ctx_n = normalize(quote), normalize(context)
+    out = []
+    art_year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
+    art_month = int(article_date[5:7]) if article_date and len(article_date) >= 7 and article_date[5:7].isdigit() else None
+    if c.years:
+        in_quote, in_ctx = _years_in(quote_n), _years_in(ctx_n)
+        if not any(y in in_quote or y in in_ctx for y in c.years):
+            other = sorted(in_quote) or sorted(in_ctx - set(c.years))
+            if other:   # the passage speaks of another year
+                out.append(f"问的是{'、'.join(map(str, c.years))}年，引文说的是{'、'.join(map(str, other))}年")
+            elif art_year is not None and art_year not in c.years and all(y < art_year for y in c.years):
+                # an undated "今年" figure in an article from a later year is not the asked year's
+                out.append(f"问的是{'、'.join(map(str, c.years))}年，文章发表于{art_year}年")
+    if c.months:
+        in_quote, in_ctx = _months_in(quote_n), _months_in(ctx_n)
+        if not any(m in in_quote or m in in_ctx for m in c.months):
+            other = sorted(in_quote)
+            if other:
+                out.append(f"问的是{'、'.join(map(str, c.months))}月，引文说的是{'、'.join(map(str, other))}月")
+    for o in c.ordinals:
+        if o not in quote_n and o not in ctx_n:
+            out.append(f"问的是{o}，引文没有提到")
+    return out
+
+
+def kind_matches(kind: str | None, quote: str) -> bool | None:
+    """Whether the quote holds the kind of answer asked for; None when the question does not say."""
+    if kind is None:
+        return None
+    q = normalize(quote)
+    if kind == "number":
+        return bool(_NUMBER_IN.search(q))
+    if kind == "date":
+        return bool(_DATE_IN.search(q))
+    from .tokenize import nouns
+    if kind == "person":
+        return bool(nouns(q, ("nr", "nrt", "nrfg", "nt"))) or bool(re.search(r"[\u4e00-\u9fff]{2,}(?:公司|集团|大学|银行|协会|委员会|部|局|厅|队|俱乐部)", q))
+    if kind == "place":
+        return bool(nouns(q, ("ns",))) or bool(re.search(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|镇|村|路|街|国|州)", q))
+    return None

@@ -1,0 +1,313 @@
+"""The answer pipeline as named stages, each a small function with one job.
+
+rewrite -> retrieve -> rerank -> select_context -> generate -> verify -> decide -> assemble
+
+Stages read and write one `Run`; any of them may settle the outcome by returning a
+`Decision` (which stage, refused or not, why). `rag.qa.answer_stream` drives them; a test
+can drive any one alone.
+"""
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import HumanMessage, SystemMessage
+
+from . import answerability, prompts
+from .checks import missing_terms
+from .config import Config
+from .constraints import Constraints, of_question
+from .errors import BackendError, RagError
+from .extractive import bm25_idf, dense_sentence_scores, sentence_scores
+from .index import Index
+from .llm import describe_api_error
+from .retriever import search
+from .span import answer_span
+from .text import normalize
+from .types import REFUSAL_TEXT, Answer, Citation, Hit
+from .verify import Parsed, answer_supported, locate_quote, make_citation, parse, salient_terms, with_units
+
+# Cosine of the best sentence for a question with no Chinese (English): e5 bridges the
+# languages, term coverage cannot, so this decides instead of the answerability model.
+DENSE_SENTENCE_MIN = 0.80
+EXTRACTIVE_CANDIDATES = 3   # sentences the decision may choose among when the model's quote fails
+
+
+@dataclass
+class Decision:
+    stage: str                  # the stage that settled it
+    refused: bool
+    reason: str                 # for the reader (shown under a refusal) and the logs
+    score: float | None = None  # answerability probability of the served/best candidate
+    threshold: float | None = None
+    candidate: answerability.Candidate | None = None
+
+    def to_dict(self) -> dict:
+        c = self.candidate
+        return {"stage": self.stage, "refused": self.refused, "reason": self.reason,
+                "score": None if self.score is None else round(self.score, 4), "threshold": self.threshold,
+                "candidate": None if c is None else {"source": c.source, "quote": c.quote, "chunk_id": c.hit.chunk_id,
+                                                     "features": {k: round(v, 4) for k, v in c.features.items()},
+                                                     "why_not": c.why_not}}
+
+
+@dataclass
+class Run:
+    question: str
+    index: Index
+    cfg: Config
+    model: BaseChatModel | None
+    model_name: str
+    history: list[tuple[str, str]] = field(default_factory=list)
+    k: int = 5
+    filters: dict = field(default_factory=dict)
+    standalone: str = ""
+    constraints: Constraints = field(default_factory=Constraints)
+    hits: list[Hit] = field(default_factory=list)
+    ranked: list = field(default_factory=list)       # (score, hit, a, b) sentences, best first
+    context: list[Hit] = field(default_factory=list)
+    excerpts: list = field(default_factory=list)
+    raw: str = ""
+    finish: str | None = None
+    parsed: Parsed | None = None
+    candidates: list[answerability.Candidate] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    timings: dict = field(default_factory=dict)
+    t0: float = field(default_factory=time.perf_counter)
+
+    @property
+    def cross_lingual(self) -> bool:
+        return not re.search(r"[\u4e00-\u9fff]", self.standalone)
+
+
+# ---------------------------------------------------------------------------- stages
+def rewrite(run: Run) -> None:
+    run.standalone = rewrite_followup(run.question, run.history, run.model)
+    run.constraints = of_question(run.standalone)
+
+
+def retrieve(run: Run) -> Decision | None:
+    run.hits = search(run.index, run.standalone, run.k, **run.filters)
+    run.timings["retrieve_ms"] = (time.perf_counter() - run.t0) * 1000
+    if not run.hits:
+        return Decision("retrieve", True, "no article matched the question")
+    return None
+
+
+def rerank(run: Run) -> None:
+    """Slot for a reranker. None ships offline for Chinese (docs/EVALS.md); fusion order stands."""
+
+
+def select_context(run: Run) -> Decision | None:
+    """Score every sentence of the hits; the best ones that fit the prompt budget become
+    the model's context. A noun of the question that no article contains settles it."""
+    ix, q = run.index, run.standalone
+    if run.cross_lingual:
+        run.ranked = dense_sentence_scores(q, run.hits, ix.embedder)
+    else:
+        run.ranked = sentence_scores(q, run.hits, bm25_idf(ix), focus=run.question if q != run.question else None)
+        missing = missing_terms(q, ix, run.hits)
+        if missing:
+            return Decision("select_context", True, f"the articles never mention: {'、'.join(missing)}")
+    if run.model is not None and run.hits:
+        run.context, run.excerpts = fit_context(run.ranked, run.hits, run.model, run.cfg.context_tokens)
+    return None
+
+
+def generate(run: Run) -> Iterator[str]:
+    """Stream the model's draft; yields the part after 答案： as it arrives."""
+    msgs = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.user_prompt(run.standalone, run.context, run.excerpts))]
+    t1 = time.perf_counter()
+    shown = 0
+    try:
+        for chunk in run.model.stream(msgs):
+            run.finish = (getattr(chunk, "response_metadata", None) or {}).get("finish_reason") or run.finish
+            run.raw += str(chunk.content)
+            at = run.raw.find("答案")
+            if at >= 0:
+                start = at + 3 if run.raw[at + 2:at + 3] in "：:" else at + 2
+                if len(run.raw) > start + shown:
+                    delta = run.raw[start + shown:]
+                    shown += len(delta)
+                    yield delta
+    except RagError:
+        raise
+    except Exception as e:  # noqa: BLE001 - API/llama errors become one clear message
+        if str(getattr(run.model, "_llm_type", "")).startswith("openai"):
+            err = describe_api_error(e, getattr(run.model, "openai_api_base", None) or run.cfg.api_base)
+        else:
+            err = BackendError(f"the language model failed: {type(e).__name__}: {e}")
+        if not run.cfg.fallback_extractive:
+            raise err from e
+        run.notes.append(f"{err}; answered extractively")
+        run.finish = "error"
+        return
+    run.timings["generate_only_ms"] = (time.perf_counter() - t1) * 1000
+    # numbers only: last_stats also says whether the cached prefix was restored
+    run.timings.update({k: v for k, v in (getattr(run.model, "last_stats", None) or {}).items()
+                        if isinstance(v, (int, float)) and not isinstance(v, bool)})
+
+
+def verify(run: Run) -> Decision | None:
+    """Candidates whose quote is verbatim in a retrieved chunk: the model's first, then the
+    best extractive sentences. Offsets come from the text, never from the model."""
+    hit_rank = {h.chunk_id: i for i, h in enumerate(run.hits)}
+    if run.model is not None and run.raw and run.finish not in ("length", "time_limit", "error"):
+        run.parsed = p = parse(run.raw)
+        if p.says_unanswerable:
+            return Decision("generate", True, "the model found no answer in the sources")
+        for quote, nums in p.quotes:
+            loc = locate_quote(quote, nums, run.context)
+            if loc is None:
+                run.notes.append(f"dropped a quote not found in the sources: {quote[:40]}")
+                continue
+            h, a, b = loc
+            ans = p.answer if p.answer and answer_supported(p.answer, [h.text[a:b]]) else None
+            if p.answer and ans is None:
+                run.notes.append(f"the model's answer {p.answer[:20]!r} is not supported by its quote")
+            run.candidates.append(answerability.Candidate(h, a, b, hit_rank.get(h.chunk_id, len(run.hits)), "llm", ans,
+                                                          _evidence(run.ranked, h, a, b)))
+    elif run.finish in ("length", "time_limit"):
+        # a draft cut off by the token or time limit may end mid-number ("达4" for 4600)
+        run.notes.append(f"the model's answer was cut off ({run.finish})")
+    if run.model is None or run.cfg.fallback_extractive:
+        seen = {c.quote for c in run.candidates}
+        for score, h, a, b in run.ranked:
+            if len([c for c in run.candidates if c.source == "extractive"]) >= EXTRACTIVE_CANDIDATES:
+                break
+            if h.text[a:b] not in seen and b - a >= 4:
+                seen.add(h.text[a:b])
+                run.candidates.append(answerability.Candidate(h, a, b, hit_rank[h.chunk_id], evidence=score))
+    if not run.candidates:
+        return Decision("verify", True, "no quote could be verified in the sources")
+    return None
+
+
+def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
+    """Score every candidate; serve the model's if it passes, else the best one that does.
+    Below the threshold, refuse and say what the nearest quote lacks."""
+    if run.cross_lingual:
+        return _decide_cross_lingual(run)
+    d = decider or answerability.load()
+    idf = bm25_idf(run.index)
+    n_missing = 0   # select_context already refused when a noun is missing everywhere
+    for c in run.candidates:
+        c.features = answerability.features(run.standalone, c, run.index, idf, run.constraints, n_missing)
+        c.score = d.score(c.features)
+    # A quote that contradicts the question's year, month, ordinal or named entity never
+    # answers it, however well it scores; the others compete on score.
+    passing = [c for c in run.candidates if c.score >= d.threshold and not c.why_not]
+    llm = [c for c in passing if c.source == "llm"]
+    if llm:
+        return Decision("decide", False, "the model's quote passes the answerability check", llm[0].score, d.threshold, llm[0])
+    if passing:
+        best = max(passing, key=lambda c: c.score)
+        why = "the best extractive sentence passes the answerability check"
+        if any(c.source == "llm" for c in run.candidates):
+            why = "the model's quote failed the answerability check; " + why
+        return Decision("decide", False, why, best.score, d.threshold, best)
+    best = max(run.candidates, key=lambda c: c.score)
+    if best.why_not:
+        reason = f"资料中没有相符的信息：{best.why_not[0]}。最接近的是：“{best.quote[:60]}”"
+    else:
+        reason = f"the nearest quote scores {best.score:.2f}, under the threshold {d.threshold:.2f}"
+    return Decision("decide", True, reason, best.score, d.threshold, best)
+
+
+def _decide_cross_lingual(run: Run) -> Decision:
+    emb = run.index.embedder
+    qv = emb.embed_batch([run.standalone], "query")[0]
+    vecs = emb.embed_batch([c.quote for c in run.candidates], "passage")
+    for c, v in zip(run.candidates, vecs):
+        c.score = float(v @ qv)
+    best = max(run.candidates, key=lambda c: (c.source == "llm" and c.score >= DENSE_SENTENCE_MIN, c.score))
+    ok = best.score >= DENSE_SENTENCE_MIN
+    return Decision("decide", not ok, f"cross-lingual: the quote's similarity to the question is {best.score:.2f} "
+                    f"(threshold {DENSE_SENTENCE_MIN})", best.score, DENSE_SENTENCE_MIN, best)
+
+
+def assemble(run: Run, decision: Decision) -> Answer:
+    """The Answer the reader gets: a short answer with its verified citation, or a refusal."""
+    run.timings["total_ms"] = (time.perf_counter() - run.t0) * 1000
+    run.timings.setdefault("generate_ms", run.timings["total_ms"] - run.timings.get("retrieve_ms", 0.0))
+    cites: list[Citation] = []
+    text = REFUSAL_TEXT
+    c = decision.candidate
+    if not decision.refused and c is not None:
+        cite = make_citation(1, c.hit, c.a, c.b)
+        cites = [cite]
+        if c.answer:
+            text = with_units(c.answer, cite.quote)
+        else:
+            span = answer_span(run.standalone, cite.quote)
+            text = cite.quote[span[0]:span[1]] if span else cite.quote
+        text += "[1]"
+    if decision.refused:
+        run.notes.append(decision.reason)
+    elif c is not None and c.source == "extractive" and run.model is not None:
+        run.notes.append(f"answered extractively: {decision.reason}")
+    return Answer(question=run.question, text=text, citations=cites, refused=decision.refused, contexts=run.hits,
+                  model=run.model_name, timings=run.timings,
+                  standalone_question=run.standalone if run.standalone != run.question else None,
+                  notes=run.notes, decision=decision.to_dict())
+
+
+# ---------------------------------------------------------------------------- helpers
+def _evidence(ranked, hit: Hit, a: int, b: int) -> float:
+    """The extractive score of the sentence a model's quote lies in (0 if none overlaps)."""
+    return max((s for s, h, x, y in ranked if h.chunk_id == hit.chunk_id and x < b and a < y), default=0.0)
+
+
+def rewrite_followup(question: str, history: list[tuple[str, str]], model: BaseChatModel | None) -> str:
+    """Turn "那它的交易额呢？" into a standalone question using the conversation."""
+    if not history:
+        return question
+    if model is not None:
+        try:
+            msgs = [SystemMessage(prompts.REWRITE_SYSTEM), HumanMessage(prompts.rewrite_prompt(history, question))]
+            out = str(model.invoke(msgs, max_tokens=64).content).strip().splitlines()
+            cand = out[0].strip().strip("“”\"") if out else ""
+            if 2 <= len(cand) <= 200 and "无法" not in cand:
+                return cand
+        except Exception:  # noqa: BLE001 - rewriting is an optimization; fall through
+            pass
+    # Without a model: carry the previous question's content terms into this one.
+    prev = history[-1][0]
+    extra = [t for t in salient_terms(prev) if t not in normalize(question)]
+    return (" ".join(extra) + " " + question).strip() if extra else question
+
+
+def fit_context(ranked, hits: list[Hit], model, budget: int) -> tuple[list[Hit], list[list[tuple[int, int]]]]:
+    """The best-scoring sentences that fit the token budget, grouped by chunk.
+
+    Prompt processing dominates latency on a small CPU (70-95 tokens/s here, ~120 with AMX), and the
+    small model answers better from a few relevant sentences than from whole chunks.
+    """
+    count = getattr(model, "count_tokens", None) or (lambda s: len(s))
+    chosen: dict[str, list[tuple[int, int]]] = {}
+    order: list[Hit] = []
+    seen: set[str] = set()   # overlapping chunks repeat sentences
+    used = 0
+    first: dict[str, int] = {}   # article -> number of its first source line
+    for _, h, a, b in ranked:
+        if h.text[a:b] in seen:
+            continue
+        n = count(h.text[a:b]) + 1
+        if h.chunk_id not in chosen:   # a new source costs its numbered line too
+            n += count(prompts.source_line(len(order) + 1, h, first.get(h.article_id))) + 2
+        if order and used + n > budget:
+            continue
+        if h.chunk_id not in chosen:
+            chosen[h.chunk_id] = []
+            order.append(h)
+            first.setdefault(h.article_id, len(order))
+        chosen[h.chunk_id].append((a, b))
+        seen.add(h.text[a:b])
+        used += n
+    if not order:  # nothing scored (no shared terms): fall back to the top chunk
+        return hits[:1], [[(0, len(hits[0].text))]]
+    return order, [chosen[h.chunk_id] for h in order]
+
