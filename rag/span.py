@@ -46,13 +46,51 @@ def _typed_matches(kind: str, question: str, text: str) -> list[tuple[int, int]]
     return []
 
 
+_FROM_TO = re.compile(r"从\s*(?P<a>[^，,；;。从]{1,20}?)\s*(?:[\u4e00-\u9fff]{0,2}?)(?:到|至)\s*(?P<b>[^，,；;。]{1,20})")
+_BEFORE = re.compile(r"之前|以前|此前|以往|原来|原先|过去|改革前|[^一-龥]?前[，,]?|起初")
+
+
+def _common_run(a: str, b: str) -> tuple[int, int]:
+    """(length, end in a) of the longest common substring: where a clause repeats the question."""
+    best, end = 0, 0
+    prev = [0] * (len(b) + 1)
+    for i, ca in enumerate(a, 1):
+        cur = [0] * (len(b) + 1)
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                cur[j] = prev[j - 1] + 1
+                if cur[j] > best:
+                    best, end = cur[j], i
+        prev = cur
+    return best, end
+
+
+def _pick(question: str, clause: str, found: list[tuple[int, int]]) -> tuple[int, int]:
+    """Of several matches in one clause: in 从A减到B, A when the question asks about before
+    (改革前, 以往), else B; otherwise the one nearest the words the clause shares with the
+    question (培育了26所“特色学校”和3所“幼儿园”: 26所 for the schools)."""
+    if len(found) == 1:
+        return found[0]
+    m = _FROM_TO.search(clause)
+    if m:
+        side = "a" if _BEFORE.search(normalize(question)) else "b"
+        lo, hi = m.span(side)
+        inside = [s for s in found if lo <= s[0] < hi]
+        if inside:
+            return inside[0]
+    n, end = _common_run(normalize(clause), normalize(question))
+    if n < 2:
+        return found[-1]
+    start = end - n
+    return min(found, key=lambda s: (max(start - s[1], s[0] - end, 0), -s[0]))
+
+
 def answer_span(question: str, quote: str) -> tuple[int, int] | None:
     """[a, b) of `quote` holding what the question asks for, or None (serve the sentence).
 
     Only confident shapes are cut out: a number carrying the unit the question names
-    (几天 -> 3天, 多少钱 -> 25元) and a date for a when-question. The clause sharing most
-    of the question's terms is searched first; within it the last match wins, since
-    Chinese states a change as 从20天减到3天, the current value last."""
+    (几天 -> 3天, 多少钱 -> 25元) and a date for a when-question. The clause repeating
+    the longest stretch of the question's wording is searched; within it, see _pick."""
     kind = answer_kind(question)
     if kind not in ("number", "date"):
         return None
@@ -67,7 +105,10 @@ def answer_span(question: str, quote: str) -> tuple[int, int] | None:
                  # the question's own words are not its answer (asked about 2023年, 2023年 is not it)
                  if quote[m.start() + s[0]:m.start() + s[1]] not in qn]
         if found:
-            key = sum(t in norm[m.start():m.end()] for t in terms)
+            clause = norm[m.start():m.end()]
+            # the clause repeating the longest stretch of the question's wording, then most of its terms
+            key = (_common_run(clause, qn)[0], sum(len(t) for t in terms if t in clause))
             if best is None or key > best[0]:
-                best = (key, m.start() + found[-1][0], m.start() + found[-1][1])
+                a, b = _pick(question, quote[m.start():m.end()], found)
+                best = (key, m.start() + a, m.start() + b)
     return (best[1], best[2]) if best else None

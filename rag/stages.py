@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterator
 
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -19,7 +20,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from . import answerability, prompts
 from .checks import missing_terms
 from .config import Config
-from .constraints import Constraints, of_question
+from .constraints import Constraints, TimeWindow, of_question, time_window
 from .errors import BackendError, RagError
 from .extractive import bm25_idf, dense_sentence_scores, sentence_scores
 from .index import Index
@@ -64,8 +65,10 @@ class Run:
     history: list[tuple[str, str]] = field(default_factory=list)
     k: int = 5
     filters: dict = field(default_factory=dict)
+    as_of: date = field(default_factory=date.today)   # what 昨天/今年/上周 are relative to
     standalone: str = ""
     constraints: Constraints = field(default_factory=Constraints)
+    window: TimeWindow | None = None
     hits: list[Hit] = field(default_factory=list)
     ranked: list = field(default_factory=list)       # (score, hit, a, b) sentences, best first
     context: list[Hit] = field(default_factory=list)
@@ -93,7 +96,7 @@ def retrieve(run: Run) -> Decision | None:
     run.hits = search(run.index, run.standalone, run.k, **run.filters)
     run.timings["retrieve_ms"] = (time.perf_counter() - run.t0) * 1000
     if not run.hits:
-        return Decision("retrieve", True, "no article matched the question")
+        return Decision("retrieve", True, "没有找到与问题相关的文章（no article matched the question）")
     return None
 
 
@@ -111,7 +114,7 @@ def select_context(run: Run) -> Decision | None:
         run.ranked = sentence_scores(q, run.hits, bm25_idf(ix), focus=run.question if q != run.question else None)
         missing = missing_terms(q, ix, run.hits)
         if missing:
-            return Decision("select_context", True, f"the articles never mention: {'、'.join(missing)}")
+            return Decision("select_context", True, f"资料中从未出现：{'、'.join(missing)}（the articles never mention: {'、'.join(missing)}）")
     if run.model is not None and run.hits:
         run.context, run.excerpts = fit_context(run.ranked, run.hits, run.model, run.cfg.context_tokens)
     return None
@@ -158,7 +161,7 @@ def verify(run: Run) -> Decision | None:
     if run.model is not None and run.raw and run.finish not in ("length", "time_limit", "error"):
         run.parsed = p = parse(run.raw)
         if p.says_unanswerable:
-            return Decision("generate", True, "the model found no answer in the sources")
+            return Decision("generate", True, "模型判断资料中没有答案（the model found no answer in the sources）")
         for quote, nums in p.quotes:
             loc = locate_quote(quote, nums, run.context)
             if loc is None:
@@ -182,7 +185,7 @@ def verify(run: Run) -> Decision | None:
                 seen.add(h.text[a:b])
                 run.candidates.append(answerability.Candidate(h, a, b, hit_rank[h.chunk_id], evidence=score))
     if not run.candidates:
-        return Decision("verify", True, "no quote could be verified in the sources")
+        return Decision("verify", True, "没有能在原文中核实的引文（no quote could be verified in the sources）")
     return None
 
 
@@ -213,7 +216,8 @@ def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
     if best.why_not:
         reason = f"资料中没有相符的信息：{best.why_not[0]}。最接近的是：“{best.quote[:60]}”"
     else:
-        reason = f"the nearest quote scores {best.score:.2f}, under the threshold {d.threshold:.2f}"
+        reason = (f"最接近的引文与问题不够相符（“{best.quote[:40]}”，可信度{best.score:.2f}，低于{d.threshold:.2f}）"
+                  f"（the nearest quote scores {best.score:.2f}, under the threshold {d.threshold:.2f}）")
     return Decision("decide", True, reason, best.score, d.threshold, best)
 
 
@@ -245,6 +249,8 @@ def assemble(run: Run, decision: Decision) -> Answer:
             span = answer_span(run.standalone, cite.quote)
             text = cite.quote[span[0]:span[1]] if span else cite.quote
         text += "[1]"
+        if run.window is not None and run.window.relative:
+            text += f"（“{run.window.words}”按{run.window.label()}理解）"
     if decision.refused:
         run.notes.append(decision.reason)
     elif c is not None and c.source == "extractive" and run.model is not None:

@@ -41,7 +41,10 @@ def render_answer(ans: Answer, show_notes: bool = False) -> str:
     by_chunk = {h.chunk_id: h for h in ans.contexts}
     parts = []
     if ans.refused:
-        parts.append(f'<div class="rag-refusal" style="{_STYLE["refusal"]}">⚠ {esc(ans.text)}</div>')
+        why = (ans.decision or {}).get("reason")
+        # the reader sees why: which stage refused and what the nearest quote lacked
+        why_html = f'<div class="rag-why" style="{_STYLE["meta"]}">{esc(why)}</div>' if why else ""
+        parts.append(f'<div class="rag-refusal" style="{_STYLE["refusal"]}">⚠ {esc(ans.text)}{why_html}</div>')
     else:
         parts.append(f'<div class="rag-answer" style="{_STYLE["answer"]}">{esc(ans.text)}</div>')
     if ans.citations:

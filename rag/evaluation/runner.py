@@ -5,6 +5,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -34,7 +35,8 @@ def load_jsonl(path: Path, skipped: list[dict] | None = None) -> list[Question]:
             out.append(Question(id=str(r["id"]), question=r["question"], answers=list(r.get("answers", [])), spans=[],
                                 article_id=(r.get("article_ids") or [""])[0], answerable=bool(r.get("answerable", True)),
                                 category=r.get("category"), must_include=r.get("must_include"),
-                                history=r.get("history"), article_ids=r.get("article_ids")))
+                                history=r.get("history"), article_ids=r.get("article_ids"),
+                                as_of=r.get("as_of"), split=r.get("split")))
         except (ValueError, KeyError, TypeError) as e:
             err = InputError(f"bad eval row: {type(e).__name__}: {e}", path=str(path), line=n)
             if skipped is None:
@@ -82,7 +84,7 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
         retrieval_only: bool = False, out: Path | str | None = None, script: str | None = None,
         k: int | None = None, index: Index | None = None, config: Config | None = None,
         overrides: dict | None = None, progress: Callable[[int, int], None] | None = None,
-        negatives: bool = False) -> dict:
+        negatives: bool = False, split: str | None = None, as_of: str | None = None) -> dict:
     """Score a question set. With `negatives` (SQuAD-style files), every question is also
     asked with its gold passages filtered out and must then be refused (negatives.py)."""
     path = Path(path)
@@ -99,6 +101,8 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
                              path=str(path))
         questions = load_jsonl(path, skipped)
         ix = index or open_index(config=config)
+    if split:
+        questions = [q for q in questions if q.split == split]
     questions = sample(questions, limit, seed)
     bodies = negatives_mod.normalized_bodies(articles) if negatives else {}
     cfg = ix.config
@@ -129,7 +133,8 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
             art_ranks.append(a)
             row.update(chunk_rank=c, article_rank=a, answer_in_top_chunk=bool(hits) and contains(hits[0].text, q.answers))
         if not retrieval_only:
-            ans = answer(q.question, history=q.history, k=k, index=ix)
+            ref = q.as_of or as_of
+            ans = answer(q.question, history=q.history, k=k, index=ix, as_of=date.fromisoformat(ref) if ref else None)
             lat_a.append(ans.timings["total_ms"])
             row.update(answer=ans.text, refused=ans.refused, citations=[c.to_dict() for c in ans.citations],
                        standalone_question=ans.standalone_question, notes=ans.notes, timings=ans.timings,
@@ -158,7 +163,8 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
     report["config"] = {"file": str(path), "n_questions": len(questions), "limit": limit, "seed": seed,
                         "embedder": ix.stats().get("embedder"), "llm": None if retrieval_only else cfg.llm,
                         "k": k or cfg.k, "chunk_size": cfg.chunk_size, "script": script,
-                        "retrieval_only": retrieval_only, "overrides": overrides or {}, "negatives": negatives}
+                        "retrieval_only": retrieval_only, "overrides": overrides or {}, "negatives": negatives,
+                        "split": split, "as_of": as_of}
     if out:
         write_reports(Path(out), report, rows)
     return report

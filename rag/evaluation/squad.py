@@ -25,6 +25,8 @@ class Question:
     must_include: list[str] | None = None
     history: list | None = None
     article_ids: list[str] | None = None
+    as_of: str | None = None          # reference date for 昨天/上周 in the question
+    split: str | None = None          # dev (tune) | test (report)
 
 
 def load_squad(path: Path | str, script: str | None = None) -> tuple[list[Article], list[Question]]:

@@ -1,0 +1,93 @@
+"""The decision stages: constraints read from the question, the answer span, the noun
+check's question phrases, and a refusal that says which stage decided and why."""
+from datetime import date
+
+import pytest
+
+from rag.checks import question_nouns
+from rag.constraints import kind_matches, of_question, violations
+from rag.span import answer_span
+from rag.types import Article
+
+
+def test_constraints_read_years_months_ordinals_and_kind():
+    c = of_question("2021年全市GDP是多少？")
+    assert c.years == [2021] and c.kind == "number"
+    assert of_question("去年的冠军是谁？", as_of=date(2023, 8, 20)).years == [2022]
+    assert of_question("第二届论坛在哪里举行？").ordinals == ["第二届"] and of_question("第二届论坛在哪里举行？").kind == "place"
+    assert of_question("7月份出口增长了多少？").months == [7]
+    assert of_question("会议什么时候召开？").kind == "date"
+
+
+def test_a_figure_of_another_year_or_ordinal_violates_the_question():
+    c = of_question("2021年全市GDP是多少？")
+    assert violations(c, "2020年全市GDP为500亿元。", "2020年全市GDP为500亿元。", "2021-03-01")
+    assert not violations(c, "2021年全市GDP为530亿元。", "", "2022-01-01")
+    # an undated figure in an article of the asked year is not contradicted
+    assert not violations(c, "全市GDP为530亿元。", "全市GDP为530亿元。", "2021-12-30")
+    assert violations(of_question("第二届论坛有多少人参加？"), "第一届论坛有500人参加。", "第一届论坛", None)
+    assert kind_matches("number", "参会者达500人") and kind_matches("number", "会议圆满结束") is False
+
+
+def test_question_phrases_leave_no_fragments_for_the_noun_check():
+    # jieba cuts 多大面积 into 多/大面积: 大面积 is not a noun the articles must contain
+    assert "大面积" not in question_nouns("枣庄在塔什干建成的综合展厅有多大面积？")
+    assert "面积" in question_nouns("枣庄在塔什干建成的综合展厅有多大面积？")
+    assert not any(len(t) < 2 or t.startswith(("多", "哪")) for t in question_nouns("这家公司成立了多少年？哪一年上市？"))
+
+
+@pytest.mark.parametrize("q,quote,want", [
+    ("改革后，二手车出口退税流程需要几天？", "改革后，机动车转让待出口登记从3天缩至1天，通关时间缩短70%，退税流程从20天减到3天。", "3天"),
+    ("改革前二手车出口退税流程要多少天？", "改革后，退税流程从20天减到3天。", "20天"),   # 从A到B: A is before
+    ("市中区培育了多少所“全国校园足球特色学校”？", "培育了26所“全国校园足球特色学校”和3所“全国足球特色幼儿园”", "26所"),
+    ("有多少所全国足球特色幼儿园？", "培育了26所“全国校园足球特色学校”和3所“全国足球特色幼儿园”", "3所"),
+    ("上半年有几项指标增速居全省前5位？", "全市15项主要经济指标增速高于全省平均水平，8项居全省前5位。", "8项"),
+    ("樱桃每斤卖多少钱？", "南山村樱桃每斤售价在25元至40元之间。", "25元至40元"),
+    ("全长多少公里？", "地铁9号线二期工程全长12.6公里，设站8座。", "12.6公里"),
+    ("吞吐量达到多少？", "本港集装箱吞吐量达到86万标准箱。", None),      # no unit asked: keep the sentence
+    ("谁主持了会议？", "会议由张宏伟主持。", None),                      # people are not cut out
+])
+def test_answer_span_is_the_asked_number_or_nothing(q, quote, want):
+    span = answer_span(q, quote)
+    assert (quote[span[0]:span[1]] if span else None) == want
+
+
+@pytest.fixture()
+def year_index(tmp_path, rag_home):
+    from rag.index import Index
+    ix = Index(tmp_path / "ix")
+    body = ("本报讯 市统计局发布数据，2020年全市地区生产总值为520亿元，同比增长3.1%。"
+            "其中第三产业增加值为260亿元。统计局表示，全市经济运行总体平稳。")
+    other = "本报讯 市体育局介绍，今年全民健身运动会将设12个大项，预计参赛人数超过2万人。"
+    ix.add_articles([Article(id="gdp-2020", title="去年全市经济运行平稳", body=body, date="2021-02-10"),
+                     Article(id="sports", title="全民健身运动会开幕", body=other, date="2021-05-01")])
+    return ix
+
+
+def test_a_question_about_another_year_is_refused_with_the_reason(year_index):
+    from rag.qa import answer
+    from ui.render import render_answer
+    ok = answer("2020年全市地区生产总值是多少？", llm="extractive", index=year_index)
+    assert not ok.refused and "520亿元" in ok.text and ok.decision["stage"] == "decide"
+    ans = answer("2021年全市地区生产总值是多少？", llm="extractive", index=year_index)
+    assert ans.refused and not ans.citations
+    assert ans.decision["stage"] == "decide" and "2021" in ans.decision["reason"] and "2020" in ans.decision["reason"]
+    assert "2020" in render_answer(ans)     # the reader sees why under the refusal
+    assert ans.to_dict()["decision"]["refused"] is True
+
+
+def test_an_absent_noun_is_refused_by_the_context_stage(year_index):
+    from rag.qa import answer
+    ans = answer("全民健身运动会的冠军是谁？", llm="extractive", index=year_index)
+    assert ans.refused and ans.decision["stage"] == "select_context" and "冠军" in ans.decision["reason"]
+
+
+def test_two_part_questions_are_split_and_both_halves_cited(fixture_index):
+    from rag.multipart import split_question
+    from rag.qa import answer
+    assert [lab for lab, _ in split_question("上海和北京7月的CPI分别是多少？")] == ["上海", "北京"]
+    assert split_question("地铁9号线二期工程全长多少公里？") is None
+    a = answer("南山樱桃和青山水库的冷库分别能储存多少吨？", llm="extractive", index=fixture_index)
+    # the articles give 南山村's cold store only: one half answered with its citation, the other named as missing
+    assert not a.refused and "青山水库：资料中没有找到" in a.text and len(a.citations) == 1, (a.text, a.notes)
+    assert a.citations[0].article_id == "cherry-harvest" and "[1]" in a.text and a.decision["stage"] == "multipart"
