@@ -184,6 +184,13 @@ def verify(run: Run) -> Decision | None:
             if h.text[a:b] not in seen and b - a >= 4:
                 seen.add(h.text[a:b])
                 run.candidates.append(answerability.Candidate(h, a, b, hit_rank[h.chunk_id], evidence=score))
+    p = run.parsed
+    if p is not None and p.answer and not any(c.source == "llm" for c in run.candidates):
+        # the model answered without a usable quote ("答案：3天"): its answer still counts where
+        # a retrieved sentence supports it
+        for c in run.candidates:
+            if answer_supported(p.answer, [c.quote]):
+                c.answer = p.answer
     if not run.candidates:
         return Decision("verify", True, "没有能在原文中核实的引文（no quote could be verified in the sources）")
     return None
@@ -207,7 +214,8 @@ def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
     if llm:
         return Decision("decide", False, "the model's quote passes the answerability check", llm[0].score, d.threshold, llm[0])
     if passing:
-        best = max(passing, key=lambda c: c.score)
+        # a sentence that supports the model's own answer first, then the highest score
+        best = max(passing, key=lambda c: (c.answer is not None, c.score))
         why = "the best extractive sentence passes the answerability check"
         if any(c.source == "llm" for c in run.candidates):
             why = "the model's quote failed the answerability check; " + why

@@ -91,3 +91,13 @@ def test_two_part_questions_are_split_and_both_halves_cited(fixture_index):
     # the articles give 南山村's cold store only: one half answered with its citation, the other named as missing
     assert not a.refused and "青山水库：资料中没有找到" in a.text and len(a.citations) == 1, (a.text, a.notes)
     assert a.citations[0].article_id == "cherry-harvest" and "[1]" in a.text and a.decision["stage"] == "multipart"
+
+
+def test_a_model_answer_without_a_quote_is_served_with_the_sentence_that_supports_it(fixture_index):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from rag.qa import answer
+    # the README's case: the small model often writes only "答案：3天"
+    ans = answer("地铁开通后从城东到火车站要多久？", llm=FakeListChatModel(responses=["答案：28分钟"]), index=fixture_index)
+    assert not ans.refused and ans.text == "28分钟[1]", (ans.text, ans.notes)
+    assert "28分钟" in ans.citations[0].quote
