@@ -2,6 +2,7 @@
 
     python scripts/make_news_qa.py           # write the set
     python scripts/make_news_qa.py --check   # verify it against /work/shared/news (stdlib only)
+    python scripts/make_news_qa.py --out F   # write elsewhere (tests compare it with the committed set)
 
 Every answerable question was written after reading its article (first 2,000 lines of
 crud_news_20k.jsonl.xz, the eval index). Every unanswerable one carries `probe` words: the
@@ -278,9 +279,8 @@ U("unanswerable_time", "2020年上市的老款雷克萨斯LC 500h运动版售价
 A("two_article", "截至当地时间8月14日下午和截至8月16日，夏威夷毛伊岛大火的死亡人数分别是多少？", ["99人", "110人"], ["part_10_part_1-931", "part_11_part_1-1056"], must=["99人", "110人"])
 
 
-def assign_splits(rows: list[dict]) -> None:
-    """50/50 dev/test by document: questions sharing an article stay together, and groups are
-    placed (seeded order, largest first) wherever they keep each category's dev/test counts closest."""
+def _groups(rows: list[dict]) -> list[list[int]]:
+    """Questions that share an article (transitively) form one group, so no article is in both splits."""
     parent = list(range(len(rows)))
 
     def find(i):
@@ -297,10 +297,12 @@ def assign_splits(rows: list[dict]) -> None:
     groups = defaultdict(list)
     for i in range(len(rows)):
         groups[find(i)].append(i)
-    order = list(groups.values())
-    random.Random(SEED).shuffle(order)
-    order.sort(key=len, reverse=True)
+    return list(groups.values())
+
+
+def _place(rows, order) -> tuple[dict, tuple]:
     count = {"dev": Counter(), "test": Counter()}
+    where = {}
     for g in order:
         cats = Counter(rows[i]["category"] for i in g)
 
@@ -311,17 +313,36 @@ def assign_splits(rows: list[dict]) -> None:
         s = min(("dev", "test"), key=cost)
         count[s].update(cats)
         for i in g:
-            rows[i]["split"] = s
+            where[i] = s
+    cats = set(count["dev"]) | set(count["test"])
+    worst = max(abs(count["dev"][c] - count["test"][c]) for c in cats)
+    return where, (worst, abs(sum(count["dev"].values()) - sum(count["test"].values())))
 
 
-def write() -> None:
+def assign_splits(rows: list[dict]) -> None:
+    """A fixed 50/50 dev/test split by document: groups are placed greedily (largest first, each where it
+    keeps every category's dev/test counts closest), over 200 seeded shuffles; the most balanced wins."""
+    groups = _groups(rows)
+    best = None
+    for k in range(200):
+        order = list(groups)
+        random.Random(SEED + k).shuffle(order)
+        order.sort(key=len, reverse=True)
+        where, score = _place(rows, order)
+        if best is None or score < best[1]:
+            best = (where, score)
+    for i, s in best[0].items():
+        rows[i]["split"] = s
+
+
+def write(out: Path = OUT) -> None:
     assign_splits(rows)
-    with OUT.open("w", encoding="utf-8") as f:
+    with out.open("w", encoding="utf-8") as f:
         for n, r in enumerate(rows, 1):
-            out = {"id": f"news-{n:03d}", **{k: v for k, v in r.items() if not k.startswith("_")}}
-            f.write(json.dumps(out, ensure_ascii=False) + "\n")
+            rec = {"id": f"news-{n:03d}", **{k: v for k, v in r.items() if not k.startswith("_")}}
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
     cats = Counter((r["category"], r["split"]) for r in rows)
-    print(f"{len(rows)} rows, {sum(not r['answerable'] for r in rows)} unanswerable -> {OUT}")
+    print(f"{len(rows)} rows, {sum(not r['answerable'] for r in rows)} unanswerable -> {out}")
     for c in sorted({c for c, _ in cats}):
         print(f"  {c:22s} dev {cats[(c, 'dev')]:3d}  test {cats[(c, 'test')]:3d}")
 
@@ -360,4 +381,7 @@ def check() -> None:
 
 
 if __name__ == "__main__":
-    check() if "--check" in sys.argv else write()
+    if "--check" in sys.argv:
+        check()
+    else:
+        write(Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else OUT)
