@@ -72,9 +72,13 @@ def _months_in(text: str) -> set[int]:
     return {int(m) for m in re.findall(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月", text)}
 
 
-def violations(c: Constraints, quote: str, context: str, article_date: str | None) -> list[str]:
+YEAR, ORDINAL = "year", "ordinal"
+HARD = (YEAR, ORDINAL)   # refuse outright: a 2020 figure for 2021, 第一届 for 第二届; months are weighed
+
+
+def violations(c: Constraints, quote: str, context: str, article_date: str | None) -> list[tuple[str, str]]:
     """The question's constraints that a quote (read within its passage `context` and its
-    article's date) contradicts, in words a reader understands."""
+    article's date) contradicts: (kind, words a reader understands)."""
     quote_n, ctx_n = normalize(quote), normalize(context)
     out = []
     art_year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
@@ -84,19 +88,19 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
         if not any(y in in_quote or y in in_ctx for y in c.years):
             other = sorted(in_quote) or sorted(in_ctx - set(c.years))
             if other:   # the passage speaks of another year
-                out.append(f"问的是{'、'.join(map(str, c.years))}年，引文说的是{'、'.join(map(str, other))}年")
+                out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文说的是{'、'.join(map(str, other))}年"))
             elif art_year is not None and art_year not in c.years and all(y < art_year for y in c.years):
                 # an undated "今年" figure in an article from a later year is not the asked year's
-                out.append(f"问的是{'、'.join(map(str, c.years))}年，文章发表于{art_year}年")
+                out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，文章发表于{art_year}年"))
     if c.months:
         in_quote, in_ctx = _months_in(quote_n), _months_in(ctx_n)
         if not any(m in in_quote or m in in_ctx for m in c.months):
             other = sorted(in_quote)
             if other:
-                out.append(f"问的是{'、'.join(map(str, c.months))}月，引文说的是{'、'.join(map(str, other))}月")
+                out.append(("month", f"问的是{'、'.join(map(str, c.months))}月，引文说的是{'、'.join(map(str, other))}月"))
     for o in c.ordinals:
         if o not in quote_n and o not in ctx_n:
-            out.append(f"问的是{o}，引文没有提到")
+            out.append((ORDINAL, f"问的是{o}，引文没有提到"))
     return out
 
 

@@ -52,7 +52,7 @@ class Decision:
                 "score": None if self.score is None else round(self.score, 4), "threshold": self.threshold,
                 "candidate": None if c is None else {"source": c.source, "quote": c.quote, "chunk_id": c.hit.chunk_id,
                                                      "features": {k: round(v, 4) for k, v in c.features.items()},
-                                                     "why_not": c.why_not}}
+                                                     "why_not": c.why_not, "blocked": c.blocked}}
 
 
 @dataclass
@@ -69,6 +69,7 @@ class Run:
     standalone: str = ""
     constraints: Constraints = field(default_factory=Constraints)
     window: TimeWindow | None = None
+    missing: list[str] = field(default_factory=list)  # nouns of the question no article contains
     hits: list[Hit] = field(default_factory=list)
     ranked: list = field(default_factory=list)       # (score, hit, a, b) sentences, best first
     context: list[Hit] = field(default_factory=list)
@@ -106,15 +107,14 @@ def rerank(run: Run) -> None:
 
 def select_context(run: Run) -> Decision | None:
     """Score every sentence of the hits; the best ones that fit the prompt budget become
-    the model's context. A noun of the question that no article contains settles it."""
+    the model's context. Notes the question's nouns that no article contains."""
     ix, q = run.index, run.standalone
     if run.cross_lingual:
         run.ranked = dense_sentence_scores(q, run.hits, ix.embedder)
     else:
         run.ranked = sentence_scores(q, run.hits, bm25_idf(ix), focus=run.question if q != run.question else None)
-        missing = missing_terms(q, ix, run.hits)
-        if missing:
-            return Decision("select_context", True, f"资料中从未出现：{'、'.join(missing)}（the articles never mention: {'、'.join(missing)}）")
+        # weighed by the decision, not obeyed: a paraphrase or a jieba fragment can be "absent" too
+        run.missing = missing_terms(q, ix, run.hits, run.filters)
     if run.model is not None and run.hits:
         run.context, run.excerpts = fit_context(run.ranked, run.hits, run.model, run.cfg.context_tokens)
     return None
@@ -203,13 +203,15 @@ def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
         return _decide_cross_lingual(run)
     d = decider or answerability.load()
     idf = bm25_idf(run.index)
-    n_missing = 0   # select_context already refused when a noun is missing everywhere
     for c in run.candidates:
-        c.features = answerability.features(run.standalone, c, run.index, idf, run.constraints, n_missing)
+        c.features = answerability.features(run.standalone, c, run.index, idf, run.constraints, len(run.missing))
+        if run.missing:
+            c.why_not.insert(0, f"资料中从未出现：{'、'.join(run.missing)}")
         c.score = d.score(c.features)
-    # A quote that contradicts the question's year, month, ordinal or named entity never
-    # answers it, however well it scores; the others compete on score.
-    passing = [c for c in run.candidates if c.score >= d.threshold and not c.why_not]
+    # A quote about another year or 第N, or from a passage that never names the question's
+    # subject, never answers however well it scores; the other signals (months, nouns no
+    # article contains, answer kind, coverage ...) are weighed by the fitted model.
+    passing = [c for c in run.candidates if c.score >= d.threshold and not c.blocked]
     llm = [c for c in passing if c.source == "llm"]
     if llm:
         return Decision("decide", False, "the model's quote passes the answerability check", llm[0].score, d.threshold, llm[0])

@@ -76,10 +76,11 @@ def test_a_question_about_another_year_is_refused_with_the_reason(year_index):
     assert ans.to_dict()["decision"]["refused"] is True
 
 
-def test_an_absent_noun_is_refused_by_the_context_stage(year_index):
+def test_a_noun_no_article_contains_is_weighed_and_named_in_the_reason(year_index):
     from rag.qa import answer
     ans = answer("全民健身运动会的冠军是谁？", llm="extractive", index=year_index)
-    assert ans.refused and ans.decision["stage"] == "select_context" and "冠军" in ans.decision["reason"]
+    assert ans.refused and ans.decision["stage"] == "decide" and "冠军" in ans.decision["reason"]
+    assert ans.decision["candidate"]["features"]["missing_terms"] == 1.0
 
 
 def test_two_part_questions_are_split_and_both_halves_cited(fixture_index):

@@ -9,7 +9,7 @@ import math
 from dataclasses import dataclass, field
 
 from ..checks import junk, names_elsewhere
-from ..constraints import Constraints, kind_matches, violations
+from ..constraints import HARD, Constraints, kind_matches, violations
 from ..text import normalize
 from ..types import Hit
 from ..verify import salient_terms
@@ -23,7 +23,7 @@ FEATURES = (
     "top_rank",        # 1 for the first retrieved chunk, falling with rank
     "kind_asked",      # the question asks for a number/date/person/place
     "kind_missing",    # ... and the quote holds none
-    "violations",      # years/months/ordinals of the question the quote contradicts
+    "violations",      # months of the question the quote contradicts (a year or ordinal refuses outright)
     "names_missing",   # names of the question absent from the quote's passage
     "missing_terms",   # nouns of the question no article contains
     "furniture",
@@ -45,7 +45,8 @@ class Candidate:
     evidence: float = 0.0       # its sentence's extractive score (extractive.sentence_scores)
     features: dict = field(default_factory=dict)
     score: float | None = None
-    why_not: list[str] = field(default_factory=list)   # constraint violations, in words
+    why_not: list[str] = field(default_factory=list)   # what the quote lacks or contradicts, in words
+    blocked: bool = False       # another year or 第N, or a passage that never names the subject: never served
 
     @property
     def quote(self) -> str:
@@ -66,10 +67,16 @@ def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_mi
     chunk_no = int(h.chunk_id.rsplit("#", 1)[1])
     ctx = normalize(index.neighborhood(h.article_id, chunk_no))
     rare = max(weights, key=weights.get) if weights else None
-    cand.why_not = violations(cons, cand.quote, ctx, h.date)
+    found = violations(cons, cand.quote, ctx, h.date)
+    cand.blocked = any(kind in HARD for kind, _ in found)
+    cand.why_not = [msg for _, msg in found]
     kind = kind_matches(cons.kind, cand.quote)
     missing_names = names_elsewhere(question, index, h, cand.a, cand.b)
     if missing_names:
+        # a passage that never names who or what the question is about does not answer it
+        # (塔什干's showroom is not answered by another project's investment); measured on
+        # CMRC twins, blocking these costs nothing against weighing them (docs/EVALS.md)
+        cand.blocked = True
         cand.why_not.append(f"引文所在段落没有提到{'、'.join(missing_names)}")
     j = junk(question, cand.quote, h.title)
     return {
@@ -81,7 +88,7 @@ def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_mi
         "top_rank": 1.0 / (1.0 + cand.rank),
         "kind_asked": float(cons.kind is not None),
         "kind_missing": float(kind is False),
-        "violations": float(len(cand.why_not) - bool(missing_names)),
+        "violations": float(sum(kind not in HARD for kind, _ in found)),
         "names_missing": float(len(missing_names)),
         "missing_terms": float(n_missing_terms),
         "furniture": j["furniture"],

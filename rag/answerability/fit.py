@@ -29,10 +29,8 @@ from ..evaluation.squad import load_squad, sample
 from .features import FEATURES
 from .model import WEIGHTS, Decider
 
-# Features the fit uses. The constraint signals (violations, names_missing) and
-# missing_terms act as filters before scoring, so they are constant among scored candidates;
-# from_llm never occurs in extractive training data.
-FIT_FEATURES = tuple(f for f in FEATURES if f not in ("violations", "names_missing", "missing_terms", "from_llm"))
+# Features the fit uses: from_llm never occurs in extractive training data.
+FIT_FEATURES = tuple(f for f in FEATURES if f != "from_llm")
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "evals" / "cmrc2018_dev.json"
 
 
@@ -57,7 +55,7 @@ def collect(path: Path, limit: int, seed: int, progress=None) -> list[dict]:
             if settled is None:
                 stages.decide(run, _uniform())   # computes every candidate's features and constraint checks
                 for c in run.candidates:
-                    rec["cands"].append({"f": c.features, "blocked": bool(c.why_not), "why": c.why_not,
+                    rec["cands"].append({"f": c.features, "blocked": c.blocked, "why": c.why_not,
                                          "y": int(side == "normal" and contains(c.quote, q.answers))})
             out.append(rec)
         if progress:

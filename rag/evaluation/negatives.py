@@ -42,8 +42,8 @@ def sweep(rows: list[dict], steps: int = 19) -> list[dict]:
         d = r["decision"] or {}
         if d.get("stage") != "decide" or d.get("score") is None:
             return not r.get("refused", True)      # settled before the decision: the same at any t
-        if (d.get("candidate") or {}).get("why_not"):
-            return False                           # contradicts the question at any t
+        if (d.get("candidate") or {}).get("blocked"):
+            return False                           # contradicts the question's year at any t
         return d["score"] >= t
 
     def correct(r: dict) -> bool:

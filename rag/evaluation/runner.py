@@ -176,7 +176,7 @@ def _rate(num: int, den: int) -> float | None:
 
 def _by_rule(decision: dict | None) -> bool:
     d = decision or {}
-    return d.get("stage") not in ("decide", "generate") or bool((d.get("candidate") or {}).get("why_not"))
+    return d.get("stage") not in ("decide", "generate", "multipart") or bool((d.get("candidate") or {}).get("blocked"))
 
 
 def summarize(rows, chunk_ranks, art_ranks, lat_r, lat_a, retrieval_only) -> dict:
