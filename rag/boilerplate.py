@@ -152,10 +152,10 @@ def derive_title(body: str) -> str:
 # -- 来源：the outlet. Its value stops at punctuation, spaces, a date or the next label.
 _SOURCE = re.compile(
     _LEAD + r"(?:图片|图|视频|文章|稿件|本文|题图|封面)?来源\s*[：:]\s*"
-    r"(?:(?!\d{1,2}月\d{1,2}日|返回搜狐|责任编辑|编辑|作者|记者|通讯员|审核)[^" + _STOP + r"]){1,30}")
+    r"(?:(?!\d{1,2}月\d{1,2}日|返回搜狐|责任编辑|编辑|作者|记者|通讯员|审核)[^：" + _STOP + r"]){1,30}")
 
 
-_OUTLET_END = re.compile(r".*(?:网站|网|社|报|台|频道|新闻|客户端|APP|微信|公众号|日报|时报)")
+_OUTLET_END = re.compile(r".*?(?:网站|网|社|报|台|频道|新闻|客户端|APP|微信|公众号|日报|时报)")
 
 
 def _source(body: str) -> list[tuple[int, int]]:
@@ -165,7 +165,7 @@ def _source(body: str) -> list[tuple[int, int]]:
         colon = max(body.rfind("：", s, e), body.rfind(":", s, e)) + 1
         value = body[colon:e]
         if len(value.strip()) > 10:
-            # an outlet name running straight into the body: end it at the last outlet-like
+            # an outlet name running straight into the body: end it at the first outlet-like
             # word within the first 12 characters ("国际排联网站|波兰女排在今年…")
             m2 = _OUTLET_END.match(value[:12])
             if m2 and m2.end() >= 2:
@@ -176,11 +176,11 @@ def _source(body: str) -> list[tuple[int, int]]:
 
 def outlet(body: str) -> str | None:
     """The outlet a body credits with 来源：…, if any."""
-    m = _SOURCE.search(body)
-    if not m:
-        return None
-    v = re.sub(r"^.*?来源\s*[：:]\s*", "", m.group(0)).strip()
-    return v or None
+    for st, en in _source(body):
+        v = re.sub(r"^.*?来源\s*[：:]\s*", "", body[st:en]).strip("）)】] \u3000")
+        if v:
+            return v
+    return None
 
 
 # -- editor and production credits: 责任编辑：X, 编辑：X, 【编辑:王祎】, (编辑：卢其龙 CN070)

@@ -156,6 +156,14 @@ class DateCounts:
             if res.warning:
                 self.examples.setdefault(res.reason, str(raw)[:60])
 
+    def merge(self, other: "DateCounts") -> None:
+        self.parsed += other.parsed
+        self.inferred += other.inferred
+        self.missing += other.missing
+        self.reasons.update(other.reasons)
+        for k, v in other.examples.items():
+            self.examples.setdefault(k, v)
+
     @property
     def warnings(self) -> int:
         return sum(n for r, n in self.reasons.items() if r != "empty")
