@@ -74,13 +74,13 @@ OUTLETS = ("参考消息网|新华社|新华网|中新网|中新社|中国新闻
 _DATELINE = re.compile(
     r"本报讯|本报[^\s，。]{0,6}电|【[^】]{0,12}】|[（(](?:记者|通讯员|特约)|"
     r"(?:" + OUTLETS + r")[^\s，。！？]{0,6}?\d{1,2}月\d{1,2}日|"
-    r"(?:近日|日前|昨日|今日|当地时间|据[^\s，。]{1,10}?报道)[，,]|\d{1,2}月\d{1,2}日[，,上下晚早凌中白]")
+    r"(?:近日|日前|昨日|今日|当地时间)[，,]|据[^\s，。]{1,12}?(?:消息|报道|介绍)|\d{1,2}月\d{1,2}日[，,上下晚早凌中白]")
 
 
 def _title_end(body: str, s: int) -> int | None:
     """End of the headline that starts at s, or None when no sign of its end is found."""
-    if s < len(body) and body[s] in "《“":
-        j = body.find("》" if body[s] == "《" else "”", s + 1, s + _MAX_TITLE + 20)
+    if s < len(body) and body[s] == "《":   # not “: a quoted word may open a longer headline
+        j = body.find("》", s + 1, s + _MAX_TITLE + 20)
         if j > s:
             return j + 1
     window = body[s:s + 80]
@@ -200,18 +200,19 @@ _SOHU = re.compile(r"返回搜狐[，,]?\s*查看更多")
 _MORE = re.compile(r"更多精彩内容请进入\S{1,8}?(?:频道|新闻)")
 
 
-def _sentence_of(pat: re.Pattern, cap: int = 120):
-    """The whole sentence around each match: from the previous sentence end to the next."""
+def _sentence_of(pat: re.Pattern, back: int = 40, ahead: int = 100):
+    """The sentence around each match: from the previous sentence end (if within `back`
+    characters; else from the cue, so unpunctuated text before it is kept) to the next."""
     def find(body: str) -> list[tuple[int, int]]:
         out = []
         for m in pat.finditer(body):
             s = m.start()
             k = s
-            while k > 0 and body[k - 1] not in _ENDS and not body[k - 1].isspace() and s - k < cap:
+            while k > 0 and body[k - 1] not in _ENDS and not body[k - 1].isspace() and s - k < back:
                 k -= 1
-            if s - k >= cap:  # no sentence start nearby: keep what precedes the cue
+            if s - k >= back:
                 k = s
-            out.append((k, _sentence_end(body, m.end(), cap)))
+            out.append((k, _sentence_end(body, m.end(), ahead)))
         return out
     return find
 
@@ -219,8 +220,11 @@ def _sentence_of(pat: re.Pattern, cap: int = 120):
 _COPYRIGHT = re.compile(r"版权声明|版权归[^。]{0,20}所有|未经(?:书面)?(?:许可|授权)[^。]{0,12}(?:转载|使用)|"
                         r"转载请注明|如若转载|本文属于原创文章|免责声明[：:]")
 # Only calls to act on the page itself, so "市民扫码即可乘车" or "点击“设置”" in a how-to stay.
-_SHARE = re.compile(r"扫码(?:关注|加入|下载|添加|进群|入群|订阅|阅读|观看)|扫描(?:下方|上方)?二维码|长按(?:识别)?二维码|"
-                    r"关注(?:微信)?公众号|欢迎关注|点击(?:右上角|右上方|上方蓝字|蓝字|阅读原文|“在看”|在看|下方小程序)")
+# A how-to ("点击右上角“三个点”图标") or a rule ("不得强制消费者关注公众号") is text, so
+# only the page's own requests to its reader count.
+_SHARE = re.compile(r"扫码(?:关注|加入|下载|添加|进群|入群|订阅)|扫描(?:下方|上方)二维码|长按(?:识别)?(?:下方|上方|图中)?二维码(?:关注|加入|下载)|"
+                    r"(?:欢迎|请|敬请)关注(?:我们|微信公众号|公众号|本号)|"
+                    r"点击(?:右上[角方][^。]{0,6}?(?:分享|星标|关注|设为)|上方蓝字|蓝字关注|阅读原文|“在看”|在看)")
 _END_MARK = re.compile(r"[（(]完[）)]")
 # A search engine's result-page prefix: "Mar 3, 2022 ... " or "Mar 3, 2022 — "
 _SNIPPET = re.compile(r"\A\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.? \d{1,2}, \d{4}\s*"
@@ -233,7 +237,7 @@ PATTERNS: list[Pattern] = [
     Pattern("end_mark", _regex(_END_MARK.pattern)),
     Pattern("ad_notice", _regex(_AD.pattern, re.S)),
     Pattern("copyright", _sentence_of(_COPYRIGHT)),
-    Pattern("share", _sentence_of(_SHARE)),
+    Pattern("share", _sentence_of(_SHARE, ahead=60)),
     Pattern("footer", _regex(f"{_SOHU.pattern}|{_MORE.pattern}")),
     Pattern("snippet_prefix", _regex(_SNIPPET.pattern)),
 ]

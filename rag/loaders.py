@@ -131,8 +131,8 @@ def _authors(v) -> list[str]:
 
 _KNOWN = {"id", "title", "text", "body", "content", "date", "url", "authors", "author"}
 
-# Our field <- the record keys tried, in order, when the caller names none (documented in
-# README "Ingesting news feeds"); what was chosen is reported once per file.
+# Our field <- the record keys tried, in order, when the caller names none (also in
+# `rag ingest --help`); what was chosen is reported once per file and in the ingest report.
 FIELD_CANDIDATES = {
     "body": ("text", "content", "body"),
     "date": ("date", "published", "pub_time", "time"),
