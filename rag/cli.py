@@ -17,9 +17,11 @@ def _progress_bar():
         if total < 2:
             return
         bar = bars.get(stage)
+        if bar is not None and bar.n >= bar.total and done < total:   # the next batch of a long ingest
+            bar = None
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage == "embed" else "file",
-                                     file=sys.stderr, leave=False, disable=None)
+            unit = {"embed": "chunk", "records": "record"}.get(stage, "file")
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit=unit, file=sys.stderr, leave=False, disable=None)
         bar.n = done
         bar.refresh()
         if done >= total:

@@ -227,8 +227,13 @@ class Index:
         pending: list[Article] = []
         left = limit
 
+        taken = 0
+
         def take(a: Article, count_date: bool) -> None:
-            nonlocal pending
+            nonlocal pending, taken
+            taken += 1
+            if progress and limit and taken % 50 == 0:
+                progress("records", taken, limit)
             if count_date:   # feeds count their own stamps, with the reasons
                 st = a.meta.get("date_status")
                 report.dates.add(None, DateResult(a.date, st or ("parsed" if a.date else "missing"),
