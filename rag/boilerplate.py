@@ -217,8 +217,9 @@ def _sentence_of(pat: re.Pattern, back: int = 40, ahead: int = 100):
     return find
 
 
-_COPYRIGHT = re.compile(r"版权声明|版权归[^。]{0,20}所有|未经(?:书面)?(?:许可|授权)[^。]{0,12}(?:转载|使用)|"
-                        r"转载请注明|如若转载|本文属于原创文章|免责声明[：:]")
+# The page's notices, not news about copyright: "未经许可擅自使用他人商标" is text.
+_COPYRIGHT = re.compile(r"版权(?:声明|说明)[：:]|版权归[^。]{0,20}所有|未经(?:书面)?(?:许可|授权)[^。]{0,12}不得(?:转载|使用|摘编|复制)|"
+                        r"转载请注明|如若转载|本文属于原创文章|免责声明[：:]|均系侵害本网站")
 # Only calls to act on the page itself, so "市民扫码即可乘车" or "点击“设置”" in a how-to stay.
 # A how-to ("点击右上角“三个点”图标") or a rule ("不得强制消费者关注公众号") is text, so
 # only the page's own requests to its reader count.
