@@ -21,13 +21,12 @@ from vectorstore.generations import CorruptGeneration
 
 from . import dedup as near_dup
 from . import paths
+from .boilerplate import outlet
 from .chunking import chunk_article
 from .config import Config
-from .embedders import Embedder, get_embedder
-from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError
-from .boilerplate import outlet
 from .dates import DateCounts, DateResult
-from .errors import InputError
+from .embedders import Embedder, get_embedder
+from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, InputError
 from .loaders import FieldMap, StreamInfo, is_streamed, iter_files, iter_jsonl, load_file
 from .text import match_form
 from .tokenize import tokenize
@@ -226,7 +225,6 @@ class Index:
         seen: dict[str, str] = {}
         pending: list[Article] = []
         left = limit
-
         taken = 0
 
         def take(a: Article, count_date: bool) -> None:
