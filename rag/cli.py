@@ -72,7 +72,7 @@ def cmd_ingest(args):
 
 
 def _field_specs(specs):
-    from .loaders import FieldMap
+    from .feeds import FieldMap
     return FieldMap.parse(specs).given
 
 

@@ -27,7 +27,8 @@ from .config import Config
 from .dates import DateCounts, DateResult
 from .embedders import Embedder, get_embedder
 from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, InputError
-from .loaders import FieldMap, StreamInfo, is_streamed, iter_files, iter_jsonl, load_file
+from .feeds import FieldMap, StreamInfo, iter_jsonl
+from .loaders import is_streamed, iter_files, load_file
 from .text import match_form
 from .tokenize import tokenize
 from .types import Article

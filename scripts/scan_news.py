@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from rag import dates  # noqa: E402
 from rag.boilerplate import PATTERNS, boilerplate_spans  # noqa: E402
 from rag.errors import InputError  # noqa: E402
-from rag.loaders import FieldMap, StreamInfo, iter_jsonl  # noqa: E402
+from rag.feeds import FieldMap, StreamInfo, iter_jsonl  # noqa: E402
 
 
 def shapes(path: Path, limit: int | None, show: int) -> dict:

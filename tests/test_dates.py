@@ -5,7 +5,7 @@ from collections import Counter
 import pytest
 
 from rag.dates import INFERRED, MISSING, PARSED, parse_stamp, reference_year
-from rag.loaders import FieldMap, StreamInfo, iter_jsonl
+from rag.feeds import FieldMap, StreamInfo, iter_jsonl
 
 from .conftest import SHARED
 
