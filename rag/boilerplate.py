@@ -123,7 +123,8 @@ def original_title(body: str) -> str | None:
 
 
 # What opens a body but makes a poor title: the 原标题 label, a dateline with its byline.
-_LEAD_IN = re.compile(r"\A(?:原标题\s*[：:]\s*|(?:本报讯|[^，。]{0,12}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯|报道|消息))"
+_LEAD_IN = re.compile(r"\A(?:原标题\s*[：:]\s*|【[^】]{0,30}】\s*|[^，。\s]{2,10}讯\s+|"
+                      r"(?:本报讯|[^，。]{0,12}?\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:电|讯|报道|消息))"
                       r"\s*(?:[（(][^）)]{0,30}[）)])?[\s，,]*)")
 
 

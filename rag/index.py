@@ -307,7 +307,8 @@ class Index:
         with self._write() as w:
             for a in batch:
                 w.upsert(a, report, dedup)
-            w.embed_pending(progress)
+            if w.pending:   # a batch of known reprints needs no embedder (nor its load time)
+                w.embed_pending(progress)
         if self._snap is not None and self._snap.gen != gen:
             report.commits += 1
         return report

@@ -89,6 +89,9 @@ def test_titles_and_outlet():
     assert derive_title("新华社北京8月15日电（记者张三）国务院今天召开常务会议。") == "国务院今天召开常务会议"
     assert derive_title("IT之家 8 月 16 日消息，天马微电子昨日发文，解读小米手环 8 Pro 所用屏幕细节，声称这款显示屏亮度更高。") \
         == "天马微电子昨日发文，解读小米手环 8 Pro 所用屏幕细节"
+    assert derive_title("【环球网报道 见习记者 姜蔼玲】据韩联社10日报道，参加大露营的韩国队员遭到歧视。") \
+        == "据韩联社10日报道，参加大露营的韩国队员遭到歧视"
+    assert derive_title("财经网金融讯\xa0 8月18日，国家金融监督管理总局发布数据。") == "8月18日，国家金融监督管理总局发布数据"
     t = derive_title("一" * 100)
     assert len(t) <= 40
     assert derive_title("短标题\n正文第一句。") == "短标题"
