@@ -135,7 +135,7 @@ def test_bad_lines_are_reported_with_file_and_line_rest_ingested(tmp_path):
     assert rep.added and any("cut.jsonl.xz" in p and "cannot read on" in p for p in rep.problems)
 
 
-def test_reprints_are_grouped_under_the_indexed_article_and_earliest_is_recorded(tmp_path):
+def test_reprints_are_grouped_under_the_indexed_article_and_earliest_is_recorded(tmp_path, monkeypatch):
     text = "".join(body(i) for i in range(5, 9))
     rows = [{"id": "late", "published": "2023-08-10 09:00", "text": text},
             {"id": "early", "published": "2023-08-01 09:00", "text": "（转载）" + text},
@@ -155,7 +155,10 @@ def test_reprints_are_grouped_under_the_indexed_article_and_earliest_is_recorded
     assert ix.article("early") is None                       # not indexed: one per group in retrieval
     assert ix.ingest_stats()["reprint_groups"] == 1
     gen = ix.stats()["generation"]
-    again = Index(tmp_path / "ix", embedder=CharGrams(fail_after=0))   # any embedding would raise
+    def no_model(*a, **k):
+        raise AssertionError("a re-run with nothing new must not load an embedder")
+    monkeypatch.setattr("rag.index.get_embedder", no_model)
+    again = Index(tmp_path / "ix")
     rep = again.ingest([feed])                               # again: nothing new, nothing committed
     assert again.stats()["generation"] == gen and rep.commits == 0
     assert sorted(rep.unchanged) == ["late", "other"]
