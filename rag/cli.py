@@ -17,9 +17,11 @@ def _progress_bar():
         if total < 2:
             return
         bar = bars.get(stage)
+        if bar is not None and bar.n >= bar.total and done < total:   # the next batch of a long ingest
+            bar = None
         if bar is None:
-            bar = bars[stage] = tqdm(total=total, desc=stage, unit="chunk" if stage == "embed" else "file",
-                                     file=sys.stderr, leave=False, disable=None)
+            unit = {"embed": "chunk", "records": "record"}.get(stage, "file")
+            bar = bars[stage] = tqdm(total=total, desc=stage, unit=unit, file=sys.stderr, leave=False, disable=None)
         bar.n = done
         bar.refresh()
         if done >= total:
@@ -41,17 +43,37 @@ def _index(args, build=True):
 def cmd_ingest(args):
     from .index import Index
     ix = Index(args.index)
-    rep = ix.ingest(args.paths, progress=_progress_bar())
+    rep = ix.ingest(args.paths, progress=_progress_bar(), fields=_field_specs(args.field), limit=args.limit,
+                    year=args.year, batch=args.batch,
+                    announce=None if args.json else (lambda msg: print(msg, file=sys.stderr)))
     if args.json:
         _print_json(rep.to_dict())
     else:
+        d = rep.dates
         print(f"added {len(rep.added)}, updated {len(rep.updated)}, unchanged {len(rep.unchanged)}, "
-              f"duplicates {len(rep.duplicates)}, chunks +{rep.chunks_added}")
-        for new, old, sim in rep.duplicates:
-            print(f"  duplicate: {new} ~ {old} (similarity {sim:.2f}), not indexed again")
-        for p in rep.problems:
+              f"reprints {len(rep.reprints)}, chunks +{rep.chunks_added}, generations +{rep.commits}")
+        print(f"dates: parsed {d.parsed}, inferred {d.inferred}, missing {d.missing}"
+              + (f" ({d.warnings} stamps not understood, e.g. {next(iter(d.examples.values()))!r})"
+                 if d.warnings and d.examples else ""))
+        for feed in rep.feeds:
+            fd = feed["dates"]
+            print(f"  {feed['path']}: {feed['records']} records; {feed['fields']}; "
+                  f"reference year {feed['reference_year'] or '-'} ({feed['year_source'] or 'none'}); "
+                  f"stamps not understood {fd['warnings']}" + (f" e.g. {fd['examples']}" if fd["examples"] else ""))
+        for new, old, sim in rep.reprints[:20]:
+            print(f"  reprint: {new} ~ {old} (similarity {sim:.2f}), recorded, not indexed again")
+        if len(rep.reprints) > 20:
+            print(f"  … and {len(rep.reprints) - 20} more reprints (--json lists all)")
+        for p in rep.problems[:50]:
             print(f"  problem: {p}", file=sys.stderr)
+        if len(rep.problems) > 50:
+            print(f"  … and {len(rep.problems) - 50} more problems (--json lists all)", file=sys.stderr)
     return 0 if (rep.added or rep.updated or rep.unchanged or rep.duplicates or not rep.problems) else 1
+
+
+def _field_specs(specs):
+    from .feeds import FieldMap
+    return FieldMap.parse(specs).given
 
 
 def cmd_remove(args):
@@ -73,11 +95,14 @@ def cmd_reindex(args):
 
 def cmd_stats(args):
     ix = _index(args, build=False)
-    st = ix.stats()
+    st = {**ix.stats(), **ix.ingest_stats()}
     if args.json:
         _print_json({**st, "article_list": ix.articles()} if args.articles else st)
     else:
         print(f"{st['articles']} articles, {st['chunks']} chunks  ({st['path']}, {st.get('generation')})")
+        d = st["dates"]
+        print(f"reprint groups {st['reprint_groups']}; dates parsed {d['parsed']}, inferred {d['inferred']}, "
+              f"missing {d['missing']}")
         if args.articles:
             for a in ix.articles():
                 print(f"  {a['id']}  {a['date'] or '----------'}  {a['chunks']:3d} chunks  {a['title']}")
@@ -216,8 +241,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True)
 
     s = sub.add_parser("ingest", help="add or update articles from files/folders")
-    s.add_argument("paths", nargs="+")
+    s.add_argument("paths", nargs="+", help="files or folders; JSONL feeds may be .xz/.gz/.bz2 compressed")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--field", action="append", metavar="OURS=THEIRS",
+                   help="read a feed's field THEIRS as OURS (body, date, title, id), e.g. --field date=published; "
+                        "unnamed ones are auto-detected: body<-text/content/body, date<-date/published/pub_time/time, "
+                        "title<-title/headline, id<-id/url")
+    s.add_argument("--limit", type=int, metavar="N", help="ingest only the first N records")
+    s.add_argument("--year", type=int, metavar="Y", help="year for time stamps that give none (e.g. '08-06 09:19'); "
+                   "default: the year all dated records of the file share, if they do")
+    s.add_argument("--batch", type=int, default=500, metavar="N",
+                   help="commit every N articles, so a killed ingest resumes where it stopped (default 500)")
     s.set_defaults(fn=cmd_ingest)
 
     s = sub.add_parser("remove", help="delete articles by id")

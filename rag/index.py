@@ -21,11 +21,14 @@ from vectorstore.generations import CorruptGeneration
 
 from . import dedup as near_dup
 from . import paths
+from .boilerplate import outlet
 from .chunking import chunk_article
 from .config import Config
+from .dates import DateCounts, DateResult
 from .embedders import Embedder, get_embedder
-from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError
-from .loaders import iter_files, load_file
+from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, InputError
+from .feeds import FieldMap, StreamInfo, iter_jsonl
+from .loaders import is_streamed, iter_files, load_file
 from .text import match_form
 from .tokenize import tokenize
 from .types import Article
@@ -35,6 +38,7 @@ NEAR_DUP = 0.85          # estimated Jaccard over 5-char shingles
 HNSW_FROM = 50_000       # chunks; below this exact search is fast enough (docs/BENCHMARKS.md)
 IVF_FROM = 500_000       # chunks; HNSW's build cost grows past what 2 cores do in minutes
 EMBED_BATCH = 16
+INGEST_BATCH = 500       # articles per committed generation: what a killed ingest can lose
 
 
 @dataclass
@@ -46,11 +50,17 @@ class IngestReport:
     removed: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     chunks_added: int = 0
+    reprints: list[tuple[str, str, float]] = field(default_factory=list)   # (reprint id, canonical id, similarity)
+    feeds: list[dict] = field(default_factory=list)       # per streamed file: fields chosen, reference year, dates
+    dates: DateCounts = field(default_factory=DateCounts)  # over every article read
+    commits: int = 0                                      # generations written by this ingest
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "unchanged": self.unchanged,
                 "duplicates": [{"id": a, "duplicate_of": b, "similarity": round(s, 3)} for a, b, s in self.duplicates],
-                "removed": self.removed, "problems": self.problems, "chunks_added": self.chunks_added}
+                "reprints": [{"id": a, "reprint_of": b, "similarity": round(s, 3)} for a, b, s in self.reprints],
+                "removed": self.removed, "problems": self.problems, "chunks_added": self.chunks_added,
+                "feeds": self.feeds, "dates": self.dates.to_dict(), "commits": self.commits}
 
 
 class Snapshot:
@@ -152,7 +162,32 @@ class Index:
         return self._snap.chunks.articles() if self._snap else []
 
     def article(self, article_id: str) -> dict | None:
-        return self._snap.chunks.article(article_id) if self._snap else None
+        """The stored article, with `also_reported_by` (its reprints, oldest first) and
+        `earliest` (id and date of the first-dated member of its reprint group)."""
+        if not self._snap:
+            return None
+        d = self._snap.chunks.article(article_id)
+        if d is None:
+            return None
+        d["also_reported_by"] = self._snap.chunks.reprints(article_id)
+        dated = [(r["date"], r["id"]) for r in d["also_reported_by"] if r.get("date")]
+        if d["date"]:
+            dated.append((d["date"], d["id"]))
+        first = min(dated) if dated else (d["date"], d["id"])
+        d["earliest"] = {"id": first[1], "date": first[0]}
+        return d
+
+    def ingest_stats(self) -> dict:
+        """Reprint groups and how article dates were obtained (meta["date_status"])."""
+        if not self._snap:
+            return {"reprint_groups": 0, "dates": {"parsed": 0, "inferred": 0, "missing": 0}}
+        cs = self._snap.chunks
+        counts = {"parsed": 0, "inferred": 0, "missing": 0}
+        for row in cs.articles():
+            d = cs.article(row["id"])
+            status = d["meta"].get("date_status") or ("parsed" if d["date"] else "missing")
+            counts[status] = counts.get(status, 0) + 1
+        return {"reprint_groups": cs.reprint_groups(), "dates": counts}
 
     # Narrow reads for answering and verification: nothing outside vectorstore/ and this
     # module touches a concrete store.
@@ -172,24 +207,83 @@ class Index:
         return self.snapshot().chunks.neighborhood(article_id, n, radius)
 
     # ------------------------------------------------------------------ writing
-    def ingest(self, inputs: Iterable[Path | str], progress: Progress | None = None) -> IngestReport:
-        """Add or update articles from files and folders. Bad files are reported, not fatal."""
+    def ingest(self, inputs: Iterable[Path | str], progress: Progress | None = None, *,
+               fields: dict[str, str] | None = None, limit: int | None = None, year: int | None = None,
+               batch: int = INGEST_BATCH, announce: Callable[[str], None] | None = None) -> IngestReport:
+        """Add or update articles from files and folders. Bad files and lines are reported, not fatal.
+
+        JSONL feeds (also .xz/.gz/.bz2) are streamed, and every `batch` articles are committed
+        as a generation, so a killed ingest keeps what it committed; run again, it skips those
+        articles by content hash (no chunking, no embedding) and carries on. `limit` stops after
+        that many records; `year` is the reference year for stamps without one; `announce` is
+        told once per feed which fields were used.
+        """
+        if batch < 1 or (limit is not None and limit < 0):
+            raise InputError(f"batch must be >= 1 and limit >= 0 (got batch={batch}, limit={limit})")
+        FieldMap(dict(fields or {}))   # a bad field name fails now, before anything is read
         files, problems = iter_files(list(inputs))
         report = IngestReport(problems=[str(p) for p in problems])
-        articles: list[Article] = []
+        seen: dict[str, str] = {}
+        pending: list[Article] = []
+        left = limit
+        taken = 0
+
+        def take(a: Article, count_date: bool) -> None:
+            nonlocal pending, taken
+            taken += 1
+            if progress and limit and taken % 50 == 0:
+                progress("records", taken, limit)
+            if count_date:   # feeds count their own stamps, with the reasons
+                st = a.meta.get("date_status")
+                report.dates.add(None, DateResult(a.date, st or ("parsed" if a.date else "missing"),
+                                                  "" if a.date else "empty"))
+            pending.append(a)
+            if len(pending) >= batch:
+                self.add_articles(pending, progress, report, seen=seen)
+                pending = []
+
         for i, f in enumerate(files):
-            res = load_file(f)
-            articles.extend(res.articles)
-            report.problems.extend(str(p) for p in res.problems)
+            if left is not None and left <= 0:
+                break
+            if is_streamed(f):
+                info = StreamInfo(str(f), FieldMap(dict(fields or {})))
+                told = False
+                for item in iter_jsonl(f, info.fields, left, year, info):
+                    if isinstance(item, InputError):
+                        report.problems.append(str(item))
+                        continue
+                    if not told and announce:
+                        announce(f"{f}: reading {info.fields.describe()}")
+                        told = True
+                    take(item, False)
+                report.dates.merge(info.dates)
+                feed = info.to_dict()
+                report.feeds.append(feed)
+                if announce and info.year_source:
+                    announce(f"{f}: year-less stamps take {info.reference_year} ({info.year_source})")
+                if left is not None:
+                    left -= info.records
+            else:
+                res = load_file(f)
+                report.problems.extend(str(p) for p in res.problems)
+                arts = res.articles if left is None else res.articles[:left]
+                for a in arts:
+                    take(a, True)
+                if left is not None:
+                    left -= len(arts)
             if progress:
                 progress("read", i + 1, len(files))
-        self.add_articles(articles, progress=progress, report=report)
+        if pending:
+            self.add_articles(pending, progress, report, seen=seen)
         return report
 
     def add_articles(self, articles: list[Article], progress: Progress | None = None,
-                     report: IngestReport | None = None, dedup: bool = True) -> IngestReport:
+                     report: IngestReport | None = None, dedup: bool = True,
+                     seen: dict[str, str] | None = None) -> IngestReport:
+        """Commit articles as one generation. Ones already stored with the same content are
+        skipped before a writer is opened, so re-running a finished ingest costs lookups only."""
         report = report or IngestReport()
-        seen: dict[str, str] = {}
+        seen = {} if seen is None else seen
         batch: list[Article] = []
         for a in articles:
             if a.id in seen:
@@ -197,10 +291,26 @@ class Index:
                 continue
             seen[a.id] = a.source or "?"
             batch.append(a)
+        self.refresh()
+        if self._snap is not None:
+            stored = self._snap.chunks
+            fresh = []
+            for a in batch:
+                if stored.hash_of(a.id) == a.content_hash:
+                    report.unchanged.append(a.id)
+                else:
+                    fresh.append(a)
+            batch = fresh
+        if not batch:
+            return report
+        gen = self._snap.gen if self._snap else None
         with self._write() as w:
             for a in batch:
                 w.upsert(a, report, dedup)
-            w.embed_pending(progress)
+            if w.pending:   # a batch of known reprints needs no embedder (nor its load time)
+                w.embed_pending(progress)
+        if self._snap is not None and self._snap.gen != gen:
+            report.commits += 1
         return report
 
     def remove(self, article_ids: Iterable[str]) -> IngestReport:
@@ -293,15 +403,17 @@ class _Writer:
         sig = near_dup.signature(a.title + "\n" + a.body)
         bands = near_dup.band_keys(sig)
         if dedup:
-            twin = self.chunks.id_by_hash(h)
-            if twin and twin != a.id:
-                report.duplicates.append((a.id, twin, 1.0))
-                return
-            ids, sigs = self.chunks.near_candidates(bands)
-            keep = [i != a.id for i in ids]
-            other, sim = near_dup.most_similar(sig, [i for i in ids if i != a.id], sigs[keep] if ids else sigs)
+            other, sim = self.chunks.id_by_hash(h), 1.0
+            if not other or other == a.id:
+                ids, sigs = self.chunks.near_candidates(bands)
+                keep = [i != a.id for i in ids]
+                other, sim = near_dup.most_similar(sig, [i for i in ids if i != a.id], sigs[keep] if ids else sigs)
             if other and sim >= NEAR_DUP:
+                # A reprint (转载): not indexed again, recorded against the article that is, so
+                # retrieval shows one per group and the sources can say who else ran it.
                 report.duplicates.append((a.id, other, sim))
+                report.reprints.append((a.id, other, sim))
+                self._add_reprint(other, a, sim)
                 return
         chunks = chunk_article(a, self.index.config.chunk_size, self.index.config.chunk_overlap)
         if not chunks:
@@ -317,6 +429,24 @@ class _Writer:
         title = a.title if self.index.config.title_enhance else ""
         self.pending.append((ids, [title] * len(chunks), [c.text for c in chunks]))
         report.chunks_added += len(chunks)
+
+    def _add_reprint(self, canonical_id: str, a: Article, sim: float) -> None:
+        """The group keeps the first indexed article as the one searched; a reprint dated
+        before everything in the group so far is marked `earliest` for citing."""
+        canon = self.chunks.article(canonical_id) or {}
+        known = self.chunks.reprints(canonical_id)
+        dates = [d for d in [canon.get("date"), *(r.get("date") for r in known if r["id"] != a.id)] if d]
+        rec = {"id": a.id, "date": a.date, "source": outlet(a.body) or a.url or a.source,
+               "similarity": round(float(sim), 4), "title": a.title,
+               "earliest": bool(a.date) and all(a.date < d for d in dates)}
+        if any(r["id"] == a.id and all(r.get(k) == v for k, v in rec.items()) for r in known):
+            return   # already recorded (a resumed ingest): nothing to commit
+        if rec["earliest"]:
+            for r in known:
+                if r.get("earliest") and r["id"] != a.id:
+                    self.chunks.add_reprint(canonical_id, {**r, "earliest": False})
+        self.chunks.add_reprint(canonical_id, rec)
+        self.changed = True
 
     def delete(self, article_id: str) -> None:
         self.changed = True

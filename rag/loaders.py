@@ -2,17 +2,25 @@
 reported problem, never an aborted ingest."""
 from __future__ import annotations
 
+import bz2
 import codecs
+import gzip
 import json
+import lzma
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from . import dates
+from .boilerplate import derive_title
 from .errors import InputError
 from .types import Article
 
-SUFFIXES = {".md", ".markdown", ".txt", ".json", ".jsonl", ".html", ".htm", ".docx", ".pdf"}
+SUFFIXES = {".md", ".markdown", ".txt", ".json", ".jsonl", ".ndjson", ".html", ".htm", ".docx", ".pdf"}
+# JSONL feeds may come compressed; they are read as a stream, a line at a time.
+COMPRESSED = {".xz": lzma.open, ".gz": gzip.open, ".bz2": bz2.open}
+STREAMED = {".jsonl", ".ndjson"}
 MAX_FILE_BYTES = 64 * 1024 * 1024      # a JSONL feed may be large
 MAX_ARTICLE_CHARS = 200_000            # a long news feature is ~20,000; beyond this it is not an article
 
@@ -21,6 +29,18 @@ MAX_ARTICLE_CHARS = 200_000            # a long news feature is ~20,000; beyond 
 class LoadResult:
     articles: list[Article] = field(default_factory=list)
     problems: list[InputError] = field(default_factory=list)
+
+
+def kind_of(path: Path) -> str:
+    """The format suffix that decides how a file is read: '.jsonl' for 'feed.jsonl.xz'."""
+    sfx = [x.lower() for x in path.suffixes[-2:]]
+    if len(sfx) == 2 and sfx[1] in COMPRESSED and sfx[0] in STREAMED:
+        return sfx[0]
+    return path.suffix.lower()
+
+
+def is_streamed(path: Path) -> bool:
+    return kind_of(path) in STREAMED
 
 
 # ---------------------------------------------------------------- encodings
@@ -88,29 +108,11 @@ def clean_text(s: str) -> str:
 
 # ---------------------------------------------------------------- fields
 
-_DATE_PATTERNS = [
-    (re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"), 3),
-    (re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})"), 3),
-    (re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"), 3),
-    (re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月"), 2),
-    (re.compile(r"^(\d{4})-(\d{1,2})$"), 2),
-    (re.compile(r"^(\d{4})$"), 1),
-]
-
-
 def parse_date(value) -> str | None:
-    """Normalize a date to ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD); None if absent."""
-    if value in (None, ""):
-        return None
-    s = str(value).strip()
-    for pat, parts in _DATE_PATTERNS:
-        m = pat.match(s)
-        if m:
-            nums = [int(x) for x in m.groups()[:parts]]
-            if parts >= 2 and not 1 <= nums[1] <= 12 or parts == 3 and not 1 <= nums[2] <= 31:
-                break
-            return "-".join([f"{nums[0]:04d}"] + [f"{n:02d}" for n in nums[1:]])
-    raise ValueError(f"unrecognized date {s!r} (use YYYY-MM-DD)")
+    """Normalize a date to ISO 8601 (YYYY, YYYY-MM or YYYY-MM-DD); None if absent; ValueError if
+    unrecognized. Strict, for dates a person wrote (front matter, JSON); feed stamps go
+    through dates.parse_stamp, which never fails a record."""
+    return dates.legacy_parse(value)
 
 
 def slug(s: str) -> str:
@@ -128,25 +130,46 @@ def _authors(v) -> list[str]:
 
 _KNOWN = {"id", "title", "text", "body", "content", "date", "url", "authors", "author"}
 
-
-def article_from_record(rec: dict, default_id: str, path: str, line: int | None = None) -> Article:
+def article_from_record(rec: dict, default_id: str, path: str, line: int | None = None,
+                        fields: "FieldMap | None" = None, date_of=None) -> Article:
+    """One record as an Article. `fields` maps keys (feeds); `date_of(raw) -> DateResult` makes
+    dates lenient (a feed's bad stamp loses the date, not the article); without it a bad date
+    is an error, as it always was for front matter and JSON."""
     if not isinstance(rec, dict):
         raise InputError("expected a JSON object", path=path, line=line)
-    body = rec.get("text") or rec.get("body") or rec.get("content") or ""
+    if fields is not None:
+        f = fields.resolve(rec)
+        body = rec.get(f["body"]) if f["body"] else None
+        raw_date, title, rid = (rec.get(f[k]) if f[k] else None for k in ("date", "title", "id"))
+        known = {v for v in f.values() if v} | {"url", "authors", "author"}
+        need = f"field {f['body']}" if f["body"] else "fields text/content/body"
+    else:
+        body = rec.get("text") or rec.get("body") or rec.get("content") or ""
+        raw_date, title, rid, known = rec.get("date"), rec.get("title"), rec.get("id"), _KNOWN
+        need = "fields text/body/content"
     if not isinstance(body, str) or not body.strip():
-        raise InputError("record has no text (fields text/body/content)", path=path, line=line)
+        raise InputError(f"record has no text ({need})", path=path, line=line)
     if len(body) > MAX_ARTICLE_CHARS:
         raise InputError(f"article text is {len(body):,} characters, over the {MAX_ARTICLE_CHARS:,} limit; "
                          f"split it into articles", path=path, line=line)
-    try:
-        date = parse_date(rec.get("date"))
-    except ValueError as e:
-        raise InputError(str(e), path=path, line=line) from None
-    title = str(rec.get("title") or "").strip() or body.strip().split("\n", 1)[0][:40]
-    return Article(id=slug(str(rec.get("id") or default_id)), title=title, body=clean_text(body).strip(),
+    meta = {k: v for k, v in rec.items() if k not in known}
+    if date_of is not None:
+        res = date_of(raw_date)
+        date = res.iso
+        meta["date_status"] = res.status
+        if raw_date not in (None, "") and str(raw_date) != date:
+            meta["date_raw"] = str(raw_date)
+    else:
+        try:
+            date = parse_date(raw_date)
+        except ValueError as e:
+            raise InputError(str(e), path=path, line=line) from None
+        meta["date_status"] = dates.PARSED if date else dates.MISSING
+    body = clean_text(body).strip()
+    title = str(title or "").strip() or derive_title(body)
+    return Article(id=slug(str(rid or default_id)), title=title, body=body,
                    date=date, authors=_authors(rec.get("authors") or rec.get("author")),
-                   url=rec.get("url"), source=path,
-                   meta={k: v for k, v in rec.items() if k not in _KNOWN})
+                   url=rec.get("url"), source=path, meta=meta)
 
 
 # ---------------------------------------------------------------- formats
@@ -191,21 +214,6 @@ def _json(text: str, path: Path) -> list[Article]:
     recs = data if isinstance(data, list) else [data]
     return [article_from_record(r, f"{path.stem}-{i}" if len(recs) > 1 else path.stem, str(path))
             for i, r in enumerate(recs)]
-
-
-def _jsonl(text: str, path: Path, problems: list[InputError]) -> list[Article]:
-    out = []
-    for n, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            out.append(article_from_record(rec, f"{path.stem}-{n}", str(path), n))
-        except json.JSONDecodeError as e:
-            problems.append(InputError(f"invalid JSON: {e.msg}", path=str(path), line=n))
-        except InputError as e:
-            problems.append(e)
-    return out
 
 
 class _HTMLText(HTMLParser):
@@ -274,7 +282,12 @@ def load_file(path: Path | str) -> LoadResult:
     path = Path(path)
     res = LoadResult()
     try:
-        suffix = path.suffix.lower()
+        suffix = kind_of(path)
+        if suffix in STREAMED and path.exists():
+            from .feeds import iter_jsonl   # feeds builds on this module
+            for item in iter_jsonl(path):
+                (res.problems if isinstance(item, InputError) else res.articles).append(item)
+            return res
         if suffix not in SUFFIXES:
             raise InputError(f"unsupported file type {suffix or '(none)'}; "
                              f"expected one of {' '.join(sorted(SUFFIXES))}", path=str(path))
@@ -298,8 +311,6 @@ def load_file(path: Path | str) -> LoadResult:
                 res.articles = _plain(text, path)
             elif suffix == ".json":
                 res.articles = _json(text, path)
-            elif suffix == ".jsonl":
-                res.articles = _jsonl(text, path, res.problems)
             else:
                 res.articles = _html(text, path)
     except InputError as e:
@@ -325,7 +336,7 @@ def iter_files(paths: list[Path | str]) -> tuple[list[Path], list[InputError]]:
                 real = f.resolve()
                 if f.is_symlink() and not real.is_relative_to(root):
                     problems.append(InputError(f"symlink leads outside {p} (to {real}); refused", path=str(f)))
-                elif real.is_file() and f.suffix.lower() in SUFFIXES:
+                elif real.is_file() and kind_of(f) in SUFFIXES | STREAMED:
                     files.append(f)
                 elif real.is_file():
                     problems.append(InputError(f"unsupported file type {f.suffix or '(none)'}; skipped", path=str(f)))

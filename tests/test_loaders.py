@@ -116,3 +116,19 @@ def test_dates():
 
 def test_decode_prefers_utf8():
     assert decode("退税".encode("utf-8"), "x") == "退税"
+
+
+def test_compressed_feeds_in_a_folder_are_found_and_streamed(tmp_path):
+    import gzip
+    import lzma
+    with gzip.open(tmp_path / "a.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "g1", "text": "第一篇。", "published": "2023-07-01 08:00"}, ensure_ascii=False) + "\n")
+    (tmp_path / "b.jsonl.xz").write_bytes(lzma.compress(
+        json.dumps({"id": "x1", "content": "第二篇。"}, ensure_ascii=False).encode()))
+    (tmp_path / "c.txt.gz").write_bytes(gzip.compress("标题\n正文。".encode()))
+    files, problems = iter_files([tmp_path])
+    assert sorted(f.name for f in files) == ["a.jsonl.gz", "b.jsonl.xz"]
+    assert "c.txt.gz" in str(problems[0])
+    a = load_file(tmp_path / "a.jsonl.gz").articles[0]
+    assert (a.id, a.date, a.meta["date_status"]) == ("g1", "2023-07-01", "parsed")
+    assert load_file(tmp_path / "b.jsonl.xz").articles[0].body == "第二篇。"

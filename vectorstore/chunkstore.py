@@ -23,6 +23,9 @@ CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NU
 CREATE TABLE IF NOT EXISTS lsh (band INTEGER NOT NULL, key INTEGER NOT NULL, article_id TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS lsh_key ON lsh(key);
 CREATE INDEX IF NOT EXISTS lsh_article ON lsh(article_id);
+CREATE TABLE IF NOT EXISTS reprints (
+  canonical_id TEXT NOT NULL, id TEXT NOT NULL, date TEXT, source TEXT, similarity REAL,
+  extra TEXT NOT NULL DEFAULT '{}', PRIMARY KEY (canonical_id, id));
 """
 
 
@@ -77,6 +80,34 @@ class ChunkStore:
         self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
         self.db.execute("DELETE FROM lsh WHERE article_id=?", (article_id,))
         return np.asarray(ids, dtype=np.int64)
+
+    # -- reprints (转载): near-duplicates recorded against the article that is indexed --
+    _REPRINT_KEYS = ("id", "date", "source", "similarity")
+
+    def add_reprint(self, canonical_id: str, reprint: dict) -> None:
+        """Record (or refresh) one reprint of `canonical_id`; keys beyond id/date/source/similarity
+        are kept too. Idempotent: recording the same reprint again replaces it."""
+        extra = {k: v for k, v in reprint.items() if k not in self._REPRINT_KEYS}
+        self.db.execute("INSERT OR REPLACE INTO reprints (canonical_id,id,date,source,similarity,extra) "
+                        "VALUES (?,?,?,?,?,?)",
+                        (canonical_id, str(reprint["id"]), reprint.get("date"), reprint.get("source"),
+                         reprint.get("similarity"), json.dumps(extra, ensure_ascii=False, default=str)))
+
+    def reprints(self, article_id: str) -> list[dict]:
+        """The reprints recorded against an article, oldest first (undated last)."""
+        try:
+            rows = self._q("SELECT id,date,source,similarity,extra FROM reprints WHERE canonical_id=? "
+                           "ORDER BY date IS NULL, date, id", (article_id,))
+        except sqlite3.OperationalError:   # a generation written before the table existed
+            return []
+        return [{"id": r[0], "date": r[1], "source": r[2], "similarity": r[3], **json.loads(r[4])} for r in rows]
+
+    def reprint_groups(self) -> int:
+        """How many indexed articles have at least one reprint."""
+        try:
+            return self._q("SELECT COUNT(DISTINCT canonical_id) FROM reprints")[0][0]
+        except sqlite3.OperationalError:
+            return 0
 
     # -- reads --
     def hits(self, ids) -> dict[int, dict]:
