@@ -101,6 +101,11 @@ class Generations:
         tmp = self.root / f"gen-{n:06d}.tmp"
         if tmp.exists():
             shutil.rmtree(tmp)  # left by a writer that crashed
+        orphan = tmp.with_suffix("")
+        if orphan.exists():
+            # renamed but never made current (a crash between the rename and the pointer
+            # move): no reader can have opened it, and it would block this rename forever
+            shutil.rmtree(orphan)
         tmp.mkdir(parents=True)
         return tmp
 
