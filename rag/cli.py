@@ -132,7 +132,8 @@ def _render(ans) -> str:
         for h in ans.contexts[:3]:
             lines.append(f"  · {h.title}（{h.date or '日期不详'}）")
     for c in ans.citations:
-        lines.append(f"[{c.n}] {c.title}（{c.date or '日期不详'}）{c.article_id} {c.start}-{c.end}")
+        also = f"  另有{c.also_reported_by}家转载" if c.also_reported_by else ""
+        lines.append(f"[{c.n}] {c.title}（{c.date or '日期不详'}）{c.article_id} {c.start}-{c.end}{also}")
         lines.append(f"    “{c.quote}”")
     return "\n".join(lines)
 

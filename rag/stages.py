@@ -252,6 +252,7 @@ def assemble(run: Run, decision: Decision) -> Answer:
     c = decision.candidate
     if not decision.refused and c is not None:
         cite = make_citation(1, c.hit, c.a, c.b)
+        _reprints(run.index, cite)
         cites = [cite]
         if c.answer:
             text = with_units(c.answer, cite.quote)
@@ -272,6 +273,15 @@ def assemble(run: Run, decision: Decision) -> Answer:
 
 
 # ---------------------------------------------------------------------------- helpers
+def _reprints(index: Index, cite: Citation) -> None:
+    """How many others reported the same story, and the first-dated of them."""
+    art = index.article(cite.article_id)
+    if art and art.get("also_reported_by"):
+        cite.also_reported_by = len(art["also_reported_by"])
+        if art["earliest"]["id"] != cite.article_id:
+            cite.earliest = art["earliest"]
+
+
 def _evidence(ranked, hit: Hit, a: int, b: int) -> float:
     """The extractive score of the sentence a model's quote lies in (0 if none overlaps)."""
     return max((s for s, h, x, y in ranked if h.chunk_id == hit.chunk_id and x < b and a < y), default=0.0)

@@ -72,6 +72,8 @@ class Citation:
     start: int            # body[start:end] == quote
     end: int
     score: float
+    also_reported_by: int = 0          # reprints (转载) of this article the index grouped under it
+    earliest: dict | None = None       # {"id", "date"} of the group's first-dated report, when not this one
 
     def to_dict(self) -> dict:
         return asdict(self)

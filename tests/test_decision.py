@@ -102,3 +102,32 @@ def test_a_model_answer_without_a_quote_is_served_with_the_sentence_that_support
     ans = answer("地铁开通后从城东到火车站要多久？", llm=FakeListChatModel(responses=["答案：28分钟"]), index=fixture_index)
     assert not ans.refused and ans.text == "28分钟[1]", (ans.text, ans.notes)
     assert "28分钟" in ans.citations[0].quote
+
+
+def test_months_periods_and_the_questions_own_numbers():
+    c = of_question("美联储会议纪要提到，4月份美国CPI年率涨幅是多少？")
+    assert violations(c, "6月份，CPI年率涨幅为3.0%。", "6月份，CPI年率涨幅为3.0%。", "2023-07-13")
+    q = of_question("腾讯今年一季度的研发开支是多少？")
+    assert q.periods == ["一季度"] and violations(q, "腾讯二季度研发开支达160亿元。", "", None)
+    assert not violations(q, "一季度研发开支为150亿元，二季度为160亿元。", "", None)
+    # asked about 2016年's plan, a quote whose only number is that 2016 holds no answer
+    k = of_question("拜登2016年领导的癌症计划一共投入了多少资金？")
+    assert kind_matches(k.kind, "2016年，拜登领导了一项治疗癌症的计划。", k.question) is False
+    assert kind_matches(k.kind, "2016年该计划投入18亿美元。", k.question) is True
+    y = of_question("韩凤林是哪一年出生的？")
+    assert kind_matches(y.kind, "8月17日，法院公开宣判。", y.question) is False
+    assert kind_matches(y.kind, "韩凤林，1966年出生。", y.question) is True
+
+
+def test_a_citation_says_how_many_others_reprinted_the_story(tmp_path, rag_home):
+    from rag.index import Index
+    from rag.qa import answer
+    from ui.render import render_answer
+    body = "本报讯 8月10日，市文旅局发布消息，今年暑期全市接待游客312万人次，同比增长18%。" * 2
+    ix = Index(tmp_path / "ix")
+    ix.add_articles([Article(id="later", title="暑期游客312万人次", body=body, date="2023-08-11")])
+    ix.add_articles([Article(id="first", title="暑期游客312万人次", body=body, date="2023-08-10")])
+    a = answer("今年暑期全市接待游客多少人次？", llm="extractive", index=ix)
+    c = a.citations[0]
+    assert c.article_id == "later" and c.also_reported_by == 1 and c.earliest["id"] == "first"
+    assert "另有1家转载" in render_answer(a) and "first" in render_answer(a)

@@ -37,6 +37,13 @@ def _chunk_with_mark(chunk: Hit | None, start: int, end: int, quote: str) -> str
     return f'{esc(t[:a])}<mark style="{_STYLE["mark"]}">{esc(t[a:b])}</mark>{esc(t[b:])}'
 
 
+def _reprint_note(c) -> str:
+    if not c.also_reported_by:
+        return ""
+    first = f"，最早见于{c.earliest['id']}（{c.earliest.get('date') or '日期不详'}）" if c.earliest else ""
+    return f" · 另有{c.also_reported_by}家转载{first}"
+
+
 def render_answer(ans: Answer, show_notes: bool = False) -> str:
     by_chunk = {h.chunk_id: h for h in ans.contexts}
     parts = []
@@ -52,7 +59,8 @@ def render_answer(ans: Answer, show_notes: bool = False) -> str:
         for c in ans.citations:
             items.append(
                 f'<div class="rag-source"><b>[{c.n}] {esc(c.title)}</b> '
-                f'<span class="meta" style="{_STYLE["meta"]}">{esc(c.date or "日期不详")} · {esc(c.article_id)}</span>'
+                f'<span class="meta" style="{_STYLE["meta"]}">{esc(c.date or "日期不详")} · {esc(c.article_id)}'
+                f'{esc(_reprint_note(c))}</span>'
                 f'<blockquote>{_chunk_with_mark(by_chunk.get(c.chunk_id), c.start, c.end, c.quote)}</blockquote></div>')
         parts.append(f'<details class="rag-sources" open><summary>来源（{len(ans.citations)}）</summary>'
                      f'{"".join(items)}</details>')
