@@ -70,6 +70,9 @@ eval-ci: install model
 	  --out out/ci-cmrc200 --floors evals/floors/cmrc200_retrieval.json
 	$(BIN)/rag eval evals/seed_qa.jsonl --llm local --limit 12 --sample-seed 1 \
 	  --out out/ci-seed-local --floors evals/floors/seed_local12.json
+	# gold-removed twins: a regression in refusing (or in answering) fails CI
+	$(BIN)/rag eval $(SHARED)/evals/cmrc2018_dev.json --negatives --llm extractive --limit 150 --sample-seed 7 \
+	  --out out/ci-cmrc-neg150 --floors evals/floors/cmrc_neg150_extractive.json
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow"

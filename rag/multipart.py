@@ -6,48 +6,50 @@ from __future__ import annotations
 from .text import normalize
 from .types import REFUSAL_TEXT, Answer
 
-_CONJ = {"和", "与", "及", "、", "跟", "以及"}
 _EACH = ("分别", "各自", "各是", "各为", "各有")
-# parts of speech a named thing is made of (jieba): nouns, names, numbers/ordinals, Latin words
-_NOUNISH = ("n", "nr", "ns", "nt", "nz", "nrt", "nrfg", "m", "eng", "j", "vn", "an", "q")
+
+
+_CONJ_CHARS = "和与及、跟"
+_RIGHT_END = ("的", "这次", "此次", "本次", "这两", "两家", "两地")
+_CLAUSE_START = "，,。？?！!；;：:"
 
 
 def split_question(question: str) -> list[tuple[str, str]] | None:
-    """[(label, sub-question), (label, sub-question)] for "A和B分别…", else None."""
+    """[(label, sub-question), (label, sub-question)] for "A和B分别…", else None.
+
+    Character-based around the conjunction (jieba reads 和泰隆 as a name), with jieba only
+    to push shared dates (8月18日 A和B…, A和B7月的…) out of the two names."""
     q = normalize(question)
     each = next((w for w in _EACH if w in q), None)
     if each is None:
         return None
-    import jieba.posseg as pseg
-    toks = [(w, f) for w, f in pseg.cut(q)]
-    words = [w for w, _ in toks]
-    pos, at, stop = q.index(each), 0, len(toks)
-    for i, w in enumerate(words):
-        if at >= pos:
-            stop = i
-            break
-        at += len(w)
-    conj = [i for i in range(stop) if words[i] in _CONJ]
-    if not conj:
+    pos = q.index(each)
+    c = max((q.rfind(ch, 0, pos) for ch in _CONJ_CHARS), default=-1)
+    if c <= 0:
         return None
-    c = conj[-1]
-    lo = c
-    while lo > 0 and toks[lo - 1][1].startswith(_NOUNISH) and toks[lo - 1][0] not in _CONJ:
-        lo -= 1
-    # the right-hand thing runs to 的 or to 分别; a date after a name (北京7月) is shared by both
-    hi = c + 1
-    while hi < stop and not toks[hi][1].startswith("u") and toks[hi][0] not in _CONJ:
-        hi += 1
-    while hi - 1 > c + 1 and toks[hi - 1][1].startswith("m") and not toks[c + 1][1].startswith("m"):
-        hi -= 1
-    left, right = "".join(words[lo:c]), "".join(words[c + 1:hi])
+    start = max(q.rfind(ch, 0, c) for ch in _CLAUSE_START) + 1
+    end = min([q.find(w, c + 1, pos) for w in _RIGHT_END if q.find(w, c + 1, pos) >= 0] + [pos])
+    left, right = q[start:c], q[c + 1:end]
+    import jieba.posseg as pseg
+    lt = list(pseg.cut(left))
+    lead = 0   # a date or a verb in front of the first name is shared by both halves
+    while lead < len(lt) - 1 and (lt[lead].flag.startswith(("m", "t", "p", "v", "d", "r")) or lt[lead].word in "在于"):
+        lead += 1
+    head = q[:start] + "".join(t.word for t in lt[:lead])
+    left = "".join(t.word for t in lt[lead:])
+    rt = list(pseg.cut(right))
+    trail = len(rt)   # 北京7月: the month after the second name is shared too
+    while trail > 1 and rt[trail - 1].flag.startswith(("m", "t")) and any(ch.isdigit() or ch in "年月日号季" for ch in rt[trail - 1].word):
+        trail -= 1
+    shared_tail = "".join(t.word for t in rt[trail:])
+    right = "".join(t.word for t in rt[:trail])
     if not left or not right:
         return None
-    # 第一届和第二届论坛: the ordinal on the left shares the right's head noun
-    if all(f.startswith("m") for _, f in toks[lo:c]) and hi - (c + 1) > 1:
-        left += "".join(words[c + 2:hi])
+    # 第一届和第二届论坛: an ordinal on the left shares the right's head noun
+    if all(t.flag.startswith("m") for t in lt[lead:]) and len(rt[:trail]) > 1:
+        left += "".join(t.word for t in rt[1:trail])
     # 分别/各自 go; of 各是/各有 only 各 goes (是, 有 carry the question)
-    head, tail = "".join(words[:lo]), "".join(words[hi:]).replace(each, each if each in ("分别", "各自") else each[1], 1)
+    tail = shared_tail + q[end:].replace(each, each if each in ("分别", "各自") else each[1], 1)
     tail = tail.replace("分别", "").replace("各自", "")
     return [(left, head + left + tail), (right, head + right + tail)]
 
