@@ -45,6 +45,7 @@ def client_for(uri: str, token: str | None):
     from pymilvus import MilvusClient
     # the Lite server answers query_iterator's timestamp probe with a warning on every call
     logging.getLogger("pymilvus").setLevel(logging.ERROR)
+    logging.getLogger("grpc._server").setLevel(logging.CRITICAL)   # Lite serves in-process; same probe
     with _CLIENTS_LOCK:
         c = _CLIENTS.get((uri, token))
         if c is None:
