@@ -78,6 +78,7 @@ def cmd_stats(args):
         _print_json({**st, "article_list": ix.articles()} if args.articles else st)
     else:
         print(f"{st['articles']} articles, {st['chunks']} chunks  ({st['path']}, {st.get('generation')})")
+        print(f"storage: {st.get('backend', 'faiss')} at {st.get('uri', st['path'])}")
         if args.articles:
             for a in ix.articles():
                 print(f"  {a['id']}  {a['date'] or '----------'}  {a['chunks']:3d} chunks  {a['title']}")

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 import numpy as np
 from filelock import Timeout as LockTimeout
 
-from vectorstore.base import ArticleStore, Backend, StoreSnapshot, get_backend
+from vectorstore.base import ArticleStore, Backend, StoreSnapshot, StoreUnavailable, get_backend
 from vectorstore.generations import CorruptGeneration, Generations
 
 from . import dedup as near_dup
@@ -23,7 +23,7 @@ from . import paths
 from .chunking import chunk_article
 from .config import Config
 from .embedders import Embedder, get_embedder
-from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError
+from .errors import IndexBusyError, IndexCorruptError, IndexError_, IndexMismatchError
 from .loaders import iter_files, load_file
 from .text import match_form
 from .tokenize import tokenize
@@ -115,6 +115,8 @@ class Index:
                 self.gens.verify(gen, manifest)
                 self._check_identity(manifest)
                 snap = Snapshot(gen, manifest, self.backend.open(gen, manifest))
+            except StoreUnavailable as e:
+                raise IndexError_(f"index at {self.path}: {e}") from e
             except (CorruptGeneration, sqlite3.DatabaseError, RuntimeError) as e:
                 raise IndexCorruptError(f"index at {self.path} is damaged: {e}; "
                                         f"repair with `rag reindex --index {self.path}`") from e
@@ -261,7 +263,11 @@ class _Writer:
             self.stage = ix.gens.stage()
             base = None if self.fresh else ix._snap
             previous = ix._snap.manifest if ix._snap is not None else self._last_manifest()
-            self.store = ix.backend.writer(self.stage, base.store if base else None, ix.embedder.dim, previous)
+            try:
+                self.store = ix.backend.writer(self.stage, base.store if base else None, ix.embedder.dim, previous)
+            except StoreUnavailable as e:
+                shutil.rmtree(self.stage, ignore_errors=True)
+                raise IndexError_(f"index at {ix.path}: {e}") from e
             self.chunks = self.store.articles
             self.chunks.begin()
             self.chunks.backfill_lsh(near_dup.band_keys)

@@ -166,3 +166,23 @@ def test_server_uri_path_ingests_searches_replaces(milvus_server, tmp_path):
     other = Index(tmp_path / "ix2", config=Config(backend="milvus", uri=milvus_server))
     other.ingest([FIXTURES / "tea.md"])
     assert other.stats()["articles"] == 1 and Index(tmp_path / "ix").stats()["articles"] == 4
+
+
+def test_unreachable_server_is_a_clear_error(tmp_path):
+    from rag.errors import IndexError_
+    uri = f"http://127.0.0.1:{free_port()}"
+    t = time.time()
+    with pytest.raises(IndexError_, match="cannot open Milvus at http://127.0.0.1"):
+        Index(tmp_path / "ix", config=Config(backend="milvus", uri=uri)).add_articles([])
+    assert time.time() - t < 30
+    assert not list((tmp_path / "ix").glob("gen-*"))
+
+
+def test_filter_values_are_quoted_not_interpreted(tmp_path):
+    from rag.types import Article
+    ix = Index(tmp_path / "ix", config=Config(backend="milvus"))
+    ix.add_articles([Article(id='a"b\\c', title="引号", body="本报讯 绿道三条今日开放。", date="2025-07-01"),
+                     Article(id="plain", title="其他", body="本报讯 绿道五条明日开放。", date="2025-07-02")])
+    assert {h.article_id for h in search(ix, "绿道", 5, article_ids=['a"b\\c'])} == {'a"b\\c'}
+    assert search(ix, "绿道", 5, article_ids=['x" or article_id != "']) == []
+    assert ix.article('a"b\\c')["title"] == "引号"

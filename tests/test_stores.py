@@ -244,6 +244,16 @@ def test_backend_article_store_round_trip_and_verbatim_chunks(harness):
     assert nb.startswith("标题a1\n") and nb[len("标题a1\n"):] in art["body"]
 
 
+def test_backend_long_article_round_trips_exactly(harness):
+    """Longer than one Milvus VARCHAR (65,535 bytes = 21,845 CJK characters)."""
+    body = "".join(f"第{i}句，长篇报道的正文继续展开。" for i in range(3000))
+    assert len(body.encode()) > 2 * 65_535
+    snap = harness.write(lambda w: harness.add(w, "long", body=body))
+    assert snap.articles.article("long")["body"] == body
+    rows = snap.articles.hits(snap.articles.all_chunk_ids())
+    assert len(rows) > 100 and all(body[r["start"]:r["end"]] == r["text"] for r in rows.values())
+
+
 def test_backend_filters_restrict_by_article_and_month_precision_date(harness):
     ids = {}
     snap = harness.write(lambda w: ids.update(

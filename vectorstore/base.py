@@ -22,6 +22,11 @@ BACKENDS = {
 }
 
 
+class StoreUnavailable(Exception):
+    """The backend's store cannot be reached or opened (server down, Lite file held by
+    another process, client library missing); str() says which and where."""
+
+
 @runtime_checkable
 class DenseStore(Protocol):
     dim: int

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import xxhash
 
 BODY_PART = 16_000            # characters per body row: VARCHAR holds 65,535 bytes, CJK is 3 bytes
 TEXT_MAX = 65_535
@@ -18,6 +19,12 @@ ITER_BATCH = 4_000
 ART_FIELDS = ["key", "id", "part", "born", "title", "date", "authors", "url", "source", "meta", "body", "hash",
               "minhash", "bands", "n_chunks", "reprints"]
 CHUNK_FIELDS = ["id", "article_id", "n", "start", "end", "title", "date", "text"]
+
+
+def row_key(gen: int, article_id: str, part: int) -> str:
+    """Primary key of an article row. The id is hashed: pymilvus' query_iterator pages by
+    primary key without escaping it, so a quote in a raw id broke every later read."""
+    return f"{gen}:{xxhash.xxh3_128_hexdigest(article_id.encode())}:{part}"
 
 
 def q(s: str) -> str:
@@ -95,7 +102,7 @@ class MilvusArticles:
         for p, text in enumerate(parts):
             head = p == 0
             rows.append({
-                "key": f"{w.gen}:{a.id}:{p}", "id": a.id, "part": p, "born": w.gen,
+                "key": row_key(w.gen, a.id, p), "id": a.id, "part": p, "born": w.gen,
                 "title": a.title if head else "", "date": (a.date or "") if head else "",
                 "authors": json.dumps(a.authors, ensure_ascii=False) if head else "[]",
                 "url": (a.url or "") if head else "", "source": (a.source or "") if head else "",
@@ -132,7 +139,7 @@ class MilvusArticles:
         for r in rows:
             if r["part"] == 0:
                 r["reprints"] = json.dumps(json.loads(r["reprints"]) + [reprint], ensure_ascii=False)
-            r["born"], r["key"] = w.gen, f"{w.gen}:{r['id']}:{r['part']}"
+            r["born"], r["key"] = w.gen, row_key(w.gen, r["id"], r["part"])
         self.client.upsert(self.art, rows)
         w.retire([k for k in old if not k.startswith(f"{w.gen}:")], [])
 

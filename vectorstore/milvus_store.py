@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .base import Filters, Fused, rrf
+from .base import Filters, Fused, StoreUnavailable, rrf
 from .generations import CorruptGeneration
 from .milvus_articles import TEXT_MAX, MilvusArticles, View, filter_exprs
 
@@ -49,7 +49,13 @@ def client_for(uri: str, token: str | None):
     with _CLIENTS_LOCK:
         c = _CLIENTS.get((uri, token))
         if c is None:
-            c = _CLIENTS[(uri, token)] = MilvusClient(uri=uri, token=token or "")
+            try:
+                c = MilvusClient(uri=uri, token=token or "")
+            except Exception as e:  # noqa: BLE001 - pymilvus raises several kinds; all mean "not reachable"
+                hint = ("a Milvus Lite file is open in one process at a time" if not uri.startswith("http")
+                        else "is the server up, and RAG_MILVUS_TOKEN right?")
+                raise StoreUnavailable(f"cannot open Milvus at {uri} ({hint}): {e}") from e
+            _CLIENTS[(uri, token)] = c
         return c
 
 
@@ -336,7 +342,7 @@ class MilvusBackend:
         try:
             import pymilvus  # noqa: F401
         except ImportError as e:
-            raise RuntimeError("the Milvus backend needs `pip install -e '.[milvus]'` (pymilvus, milvus-lite)") from e
+            raise StoreUnavailable("the Milvus backend needs `pip install -e '.[milvus]'` (pymilvus, milvus-lite)") from e
         if self.lite:
             Path(self.uri).parent.mkdir(parents=True, exist_ok=True)
         return client_for(self.uri, self.token)
