@@ -254,6 +254,21 @@ def test_backend_long_article_round_trips_exactly(harness):
     assert len(rows) > 100 and all(body[r["start"]:r["end"]] == r["text"] for r in rows.values())
 
 
+def test_backend_reprints_are_recorded_on_the_canonical_article(harness):
+    harness.write(lambda w: [harness.add(w, "a1"), harness.add(w, "a2")])
+    probe = harness.snap.articles
+    if not hasattr(probe, "add_reprint"):
+        pytest.skip("this article store has no reprint grouping yet (ChunkStore gains it on another branch)")
+    rep = {"id": "a1-copy", "source": "wire.jsonl", "similarity": 0.97}
+    snap = harness.write(lambda w: w.articles.add_reprint("a1", rep))
+    assert snap.articles.reprints("a1") == [rep] and snap.articles.reprints("a2") == []
+    assert snap.articles.reprint_groups() == 1
+    snap = harness.write(lambda w: w.articles.add_reprint("a1", {"id": "a1-copy2"}))
+    assert [r["id"] for r in snap.articles.reprints("a1")] == ["a1-copy", "a1-copy2"]
+    assert snap.articles.reprint_groups() == 1 and snap.articles.article("a1")["title"] == "标题a1"
+    assert snap.articles.counts()["articles"] == 2
+
+
 def test_backend_filters_restrict_by_article_and_month_precision_date(harness):
     ids = {}
     snap = harness.write(lambda w: ids.update(
