@@ -186,3 +186,17 @@ def test_filter_values_are_quoted_not_interpreted(tmp_path):
     assert {h.article_id for h in search(ix, "绿道", 5, article_ids=['a"b\\c'])} == {'a"b\\c'}
     assert search(ix, "绿道", 5, article_ids=['x" or article_id != "']) == []
     assert ix.article('a"b\\c')["title"] == "引号"
+
+
+@pytest.mark.slow   # each trial starts a CLI process (~10 s)
+def test_sigkill_during_milvus_lite_ingest_leaves_old_or_new(tmp_path, monkeypatch):
+    from rag.crashcheck import prepare, run_trials
+    monkeypatch.setenv("RAG_BACKEND", "milvus")   # read by the indexes prepare() creates, and by the killed CLIs
+    monkeypatch.delenv("RAG_MILVUS_URI", raising=False)   # the Lite file inside each index folder
+    s = prepare(tmp_path, FIXTURES, 12)
+    assert Index(s.base).config.backend == "milvus"
+    release()
+    assert len(s.new) == len(s.old) + 12
+    trials = run_trials(s.base, s.new_files, s.old, s.new, int(os.environ.get("RAG_CRASH_TRIALS", "6")),
+                        s.undisturbed_s * 1.2, tmp_path / "t")
+    assert not [t for t in trials if t.outcome.startswith("BROKEN")], trials

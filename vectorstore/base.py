@@ -130,6 +130,7 @@ class Backend(Protocol):
     def writer(self, stage: Path, base: StoreSnapshot | None, dim: int, previous: dict | None) -> StoreWriter: ...
     def readable_articles(self) -> ArticleStore: ...   # for `rag reindex`: the newest intact article store
     def describe(self) -> dict: ...                    # {"backend": ..., "uri": ...} for `rag stats`
+    def close(self) -> None: ...                       # let go of connections (a Lite file admits one process)
 
 
 def get_backend(name: str, index_dir: Path, uri: str = "", token: str | None = None) -> Backend:

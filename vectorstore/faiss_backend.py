@@ -138,6 +138,9 @@ class FaissBackend:
     def describe(self) -> dict:
         return {"backend": self.name, "uri": str(self.index_dir)}
 
+    def close(self) -> None:
+        pass
+
 
 def _convert(old: FaissStore, kind: str) -> FaissStore:
     """The same live vectors in another kind of FAISS index (tombstones dropped)."""

@@ -365,3 +365,6 @@ class MilvusBackend:
 
     def describe(self) -> dict:
         return {"backend": self.name, "uri": self.display_uri}
+
+    def close(self) -> None:
+        release(self.uri)
