@@ -380,13 +380,18 @@ _OPEN_LOCK = threading.Lock()
 
 
 def open_index(path: Path | str | None = None, *, build_from: Path | None = paths.CORPUS_DIR,
-               progress: Progress | None = None, config: Config | None = None) -> Index:
+               progress: Progress | None = None, config: Config | None = None,
+               backend: str | None = None, uri: str | None = None) -> Index:
     """The index at `path` (default: $RAG_HOME/index), opened once per process.
 
     If it does not exist yet it is built from `build_from` (the bundled corpus/), so the
-    first `rag ask` on a fresh machine just works.
+    first `rag ask` on a fresh machine just works. `backend`/`uri` choose the storage
+    ("faiss", or "milvus" with a Lite file path or http(s)://host:port) over the config's.
     """
     p = str(Path(path) if path else paths.default_index_dir())
+    if backend is not None or uri is not None:
+        saved = Path(p) / "config.json"
+        config = (config or (Config.load(saved) if saved.exists() else Config())).replace(backend=backend, uri=uri)
     with _OPEN_LOCK:
         ix = _OPEN.get(p)
         if ix is None or (config is not None and config != ix.config):

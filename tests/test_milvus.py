@@ -200,3 +200,12 @@ def test_sigkill_during_milvus_lite_ingest_leaves_old_or_new(tmp_path, monkeypat
     trials = run_trials(s.base, s.new_files, s.old, s.new, int(os.environ.get("RAG_CRASH_TRIALS", "6")),
                         s.undisturbed_s * 1.2, tmp_path / "t")
     assert not [t for t in trials if t.outcome.startswith("BROKEN")], trials
+
+
+def test_open_index_takes_backend_and_uri(tmp_path):
+    from rag.index import open_index
+    ix = open_index(tmp_path / "ix", build_from=FIXTURES, backend="milvus", uri=str(tmp_path / "m.db"))
+    st = ix.stats()
+    assert st["backend"] == "milvus" and st["uri"] == str(tmp_path / "m.db") and st["articles"] == 5
+    with pytest.raises(Exception, match="backend must be one of"):
+        open_index(tmp_path / "other", build_from=None, backend="nope")
