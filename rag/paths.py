@@ -38,7 +38,10 @@ def backend() -> str:
 def milvus_uri() -> str:
     """RAG_MILVUS_URI: a file path (Milvus Lite) or http(s)://host:19530; empty means a Lite
     file inside the index folder."""
-    return os.environ.get("RAG_MILVUS_URI", "").strip()
+    uri = os.environ.get("RAG_MILVUS_URI", "").strip()
+    if uri and not uri.lower().startswith(("http://", "https://")):
+        uri = str(Path(uri).expanduser().resolve())   # saved with the index: not relative to today's cwd
+    return uri
 
 
 def milvus_token() -> str | None:
