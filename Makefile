@@ -43,7 +43,7 @@ $(STAMP): pyproject.toml Makefile | $(BIN)/python
 	ls $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1 || \
 	  CMAKE_ARGS="$(LLAMA_CMAKE)" $(BIN)/pip wheel -q --no-cache-dir --no-deps -w $(LLAMA_WHEELS) 'llama-cpp-python==$(LLAMA_VERSION)'
 	$(BIN)/pip install -q --force-reinstall --no-deps $(LLAMA_WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl
-	$(BIN)/pip install -q -e '.[model,st,test]'
+	$(BIN)/pip install -q -e '.[model,st,test,milvus]'
 	touch $(STAMP)
 
 install: $(STAMP)

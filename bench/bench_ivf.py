@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_hnsw import vectors  # noqa: E402
-from rag.index import IVF_FROM  # noqa: E402
+from vectorstore.faiss_backend import IVF_FROM  # noqa: E402
 from vectorstore.faiss_store import IVF_KINDS, FaissStore  # noqa: E402
 
 

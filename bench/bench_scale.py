@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.scale_corpus import HashEmbedder, generate  # noqa: E402
 from rag import index as index_mod  # noqa: E402
+from vectorstore import faiss_backend  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.evaluation.squad import load_squad  # noqa: E402
 from rag.index import Index  # noqa: E402
@@ -73,7 +74,7 @@ def main():
     args = ap.parse_args()
 
     if args.hnsw_from is not None:
-        index_mod.HNSW_FROM = args.hnsw_from
+        faiss_backend.HNSW_FROM = args.hnsw_from
     if args.memo_tokens:
         index_mod.tokenize = memo_tokenize()
     if args.embedder == "hash":
@@ -129,8 +130,8 @@ def main():
 
     # memory of what search keeps in RAM: vectors (+graph) and BM25 arrays, text excluded
     import faiss
-    dense_bytes = faiss.serialize_index(snap.dense.index).nbytes
-    b = snap.bm25
+    dense_bytes = faiss.serialize_index(snap.store.dense.index).nbytes
+    b = snap.store.bm25
     b._matrix()
     bm25_bytes = sum(a.nbytes for a in (b.ids, b.indptr, b.terms, b.tf)) + sum(
         a.nbytes for a in (b._csc.indptr, b._csc.indices, b._csc.data, b._idf, b._norm))
@@ -140,11 +141,11 @@ def main():
                      "generation_on_disk_mb": round(gen_bytes / 2**20, 1), "max_rss_mb": round(rss_mb())}
 
     # recall@10 of the dense index against exact inner product over the same vectors
-    if snap.dense.kind != "flat":
+    if snap.store.dense.kind != "flat":
         # exact = brute force over the vectors as embedded, not as the index stores them
         # (hnsw_sq8 keeps one byte per dimension), so quantization loss counts against recall
-        ids_all = snap.dense.items()[0]
-        live = np.array([i not in snap.dense.deleted for i in ids_all])
+        ids_all = snap.store.dense.items()[0]
+        live = np.array([i not in snap.store.dense.deleted for i in ids_all])
         ids_all = ids_all[live]
         vecs = np.zeros((len(ids_all), emb.dim), np.float32)
         for s0 in range(0, len(ids_all), 10000):
@@ -155,20 +156,20 @@ def main():
         qv = emb.embed_batch(qs, "query")
         exact = [set(ids_all[np.argpartition(-(vecs @ v), 10)[:10]].tolist()) for v in qv]
         del vecs
-        settings = [("NPROBE", p) for p in sorted({64, 256, FaissStore.NPROBE, 512})] if snap.dense.kind in IVF_KINDS else \
-            [("EF_SEARCH", snap.dense.ef_search)]
+        settings = [("NPROBE", p) for p in sorted({64, 256, FaissStore.NPROBE, 512})] if snap.store.dense.kind in IVF_KINDS else \
+            [("EF_SEARCH", snap.store.dense.ef_search)]
         res["dense_recall@10_vs_exact"] = {}
         for attr, val in settings:
             old = getattr(FaissStore, attr)
             setattr(FaissStore, attr, val)
-            snap.dense.ef_search = FaissStore.EF_SEARCH
+            snap.store.dense.ef_search = FaissStore.EF_SEARCH
             t = time.perf_counter()
-            hit = sum(len(set(snap.dense.search(v, 10)[0].tolist()) & ex) for v, ex in zip(qv, exact))
+            hit = sum(len(set(snap.store.dense.search(v, 10)[0].tolist()) & ex) for v, ex in zip(qv, exact))
             ms = (time.perf_counter() - t) / len(qv) * 1000
             res["dense_recall@10_vs_exact"][f"{attr.lower()}={val}"] = {"recall": round(hit / (10 * len(qv)), 4),
                                                                        "dense_ms": round(ms, 2)}
             setattr(FaissStore, attr, old)
-            snap.dense.ef_search = FaissStore.EF_SEARCH
+            snap.store.dense.ef_search = FaissStore.EF_SEARCH
 
     if args.embedder == "hash":
         from rag.embedders import E5TorchEmbedder

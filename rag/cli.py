@@ -103,6 +103,7 @@ def cmd_stats(args):
         d = st["dates"]
         print(f"reprint groups {st['reprint_groups']}; dates parsed {d['parsed']}, inferred {d['inferred']}, "
               f"missing {d['missing']}")
+        print(f"storage: {st.get('backend', 'faiss')} at {st.get('uri', st['path'])}")
         if args.articles:
             for a in ix.articles():
                 print(f"  {a['id']}  {a['date'] or '----------'}  {a['chunks']:3d} chunks  {a['title']}")

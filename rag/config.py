@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+import re
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from vectorstore.base import BACKENDS
+
+from . import paths
 from .errors import ConfigError
 
 # Settings that shape what is stored in an index: changing them needs a rebuild.
@@ -33,6 +37,10 @@ class Config:
     max_question_chars: int = 1000
     fallback_extractive: bool = True  # serve an extractive answer when the LLM's fails checks
     min_evidence: float = 0.34        # refusal threshold on the best evidence score (0..1)
+    # Where the index keeps its stores. A new index takes them from RAG_BACKEND / RAG_MILVUS_URI;
+    # an existing one from its saved config.json.
+    backend: str = field(default_factory=paths.backend)   # "faiss" (local files) | "milvus"
+    uri: str = field(default_factory=paths.milvus_uri)    # milvus: file path (Lite), http(s)://host:port, "" = in the index folder
 
     def __post_init__(self):
         self.validate()
@@ -57,6 +65,10 @@ class Config:
              "context_tokens must leave room in n_ctx for the instructions and the answer")
         need(1 <= self.max_question_chars <= 20000, "max_question_chars not in 1..20000")
         need(0 <= self.min_evidence <= 1, "min_evidence not in 0..1")
+        need(self.backend in BACKENDS, f"backend must be one of {sorted(BACKENDS)}, got {self.backend!r}")
+        need(not self.uri.lower().startswith(("http:", "https:", "tcp:", "grpc:"))
+             or re.fullmatch(r"https?://[^/\s:]+(:\d+)?/?", self.uri) is not None,
+             f"uri must be a file path or http(s)://host:port, got {self.uri!r}")
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -75,12 +87,15 @@ class Config:
         return Config.from_dict(d)
 
     def index_identity(self) -> dict:
-        return {k: getattr(self, k) for k in INDEX_KEYS}
+        ident = {k: getattr(self, k) for k in INDEX_KEYS}
+        if self.backend != "faiss":   # FAISS indexes keep the identity they always had
+            ident["backend"] = self.backend
+        return ident
 
     def save(self, path: Path) -> None:
         """Write the index-defining settings and whatever differs from the defaults, so a
         later release's better defaults still reach an existing index."""
-        defaults = Config().to_dict()
+        defaults = Config(backend="faiss", uri="").to_dict()   # not the environment's choice
         d = {k: v for k, v in self.to_dict().items() if k in INDEX_KEYS or v != defaults[k]}
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(d, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -89,6 +104,10 @@ class Config:
     @classmethod
     def load(cls, path: Path) -> "Config":
         try:
-            return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError) as e:
+            d = json.loads(path.read_text(encoding="utf-8"))
+            # an index saved without these is a FAISS one, whatever RAG_BACKEND says now
+            d.setdefault("backend", "faiss")
+            d.setdefault("uri", "")
+            return cls.from_dict(d)
+        except (OSError, ValueError, AttributeError) as e:
             raise ConfigError(f"{path}: cannot read config: {e}") from e

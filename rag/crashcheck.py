@@ -34,6 +34,7 @@ def consistent_state(index_dir: Path, old: set[str], new: set[str]) -> str:
         return f"BROKEN: counts disagree {st}"
     ids = {a["id"] for a in ix.articles()}
     snap.close()
+    ix.backend.close()   # the next trial's process may need the same store
     if ids == old:
         return "old"
     if ids == new:
@@ -73,19 +74,25 @@ def prepare(workdir: Path, base_sources: Path, n_new: int) -> Setup:
     """A base index, `n_new` new article files, and one undisturbed timed ingest of them
     (which also warms the embedding cache, so trials spend their time where commits happen)."""
     base = workdir / "base"
-    Index(base).ingest([base_sources])
+    ix = Index(base)
+    ix.ingest([base_sources])
+    ix.backend.close()
     new = workdir / "new"
     new.mkdir(parents=True)
     for i in range(n_new):
         (new / f"n{i}.txt").write_text(f"第{i}条快讯\n本报讯 第{i}号仓库完成改造，新增货架{i * 7 + 3}组，"
                                        f"日吞吐量提升{i + 2}成。", encoding="utf-8")
-    old = {a["id"] for a in Index(base).articles()}
+    ix = Index(base)
+    old = {a["id"] for a in ix.articles()}
+    ix.backend.close()
     probe = workdir / "probe"
     shutil.copytree(base, probe)
     t = time.perf_counter()
     subprocess.run([sys.executable, "-m", "rag.cli", "--index", str(probe), "ingest", str(new)], check=True,
                    capture_output=True)
     took = time.perf_counter() - t
-    got = {a["id"] for a in Index(probe).articles()}
+    ix = Index(probe)
+    got = {a["id"] for a in ix.articles()}
+    ix.backend.close()
     shutil.rmtree(probe, ignore_errors=True)
     return Setup(base, new, old, got, took)

@@ -15,9 +15,8 @@ from typing import Callable, Iterable
 import numpy as np
 from filelock import Timeout as LockTimeout
 
-from vectorstore import BM25Store, ChunkStore, FaissStore, Generations
-from vectorstore.faiss_store import IVF_KINDS
-from vectorstore.generations import CorruptGeneration
+from vectorstore.base import ArticleStore, Backend, StoreSnapshot, StoreUnavailable, get_backend
+from vectorstore.generations import CorruptGeneration, Generations
 
 from . import dedup as near_dup
 from . import paths
@@ -26,7 +25,7 @@ from .chunking import chunk_article
 from .config import Config
 from .dates import DateCounts, DateResult
 from .embedders import Embedder, get_embedder
-from .errors import IndexBusyError, IndexCorruptError, IndexMismatchError, InputError
+from .errors import IndexBusyError, IndexCorruptError, IndexError_, IndexMismatchError, InputError
 from .feeds import FieldMap, StreamInfo, iter_jsonl
 from .loaders import is_streamed, iter_files, load_file
 from .text import match_form
@@ -35,8 +34,6 @@ from .types import Article
 
 Progress = Callable[[str, int, int], None]   # (stage, done, total)
 NEAR_DUP = 0.85          # estimated Jaccard over 5-char shingles
-HNSW_FROM = 50_000       # chunks; below this exact search is fast enough (docs/BENCHMARKS.md)
-IVF_FROM = 500_000       # chunks; HNSW's build cost grows past what 2 cores do in minutes
 EMBED_BATCH = 16
 INGEST_BATCH = 500       # articles per committed generation: what a killed ingest can lose
 
@@ -66,19 +63,17 @@ class IngestReport:
 class Snapshot:
     """One committed generation, opened read-only and verified."""
 
-    def __init__(self, gen: Path, manifest: dict, dense: FaissStore | None = None, bm25: BM25Store | None = None):
-        """`dense`/`bm25` given: the stores a writer just committed to `gen`, still in memory."""
-        self.gen, self.manifest = gen, manifest
-        self.chunks = ChunkStore(gen / ChunkStore.FILE, readonly=True)
-        self.dense = dense if dense is not None else FaissStore.load(gen, manifest["dense_kind"])
-        self.bm25 = bm25 if bm25 is not None else BM25Store.load(gen)
+    def __init__(self, gen: Path, manifest: dict, store: StoreSnapshot):
+        """`store`: the backend's view of `gen` (opened, or handed over by the writer that committed it)."""
+        self.gen, self.manifest, self.store = gen, manifest, store
+        self.chunks: ArticleStore = store.articles
         counts = manifest["counts"]
-        got = {"chunks": self.chunks.counts()["chunks"], "dense": len(self.dense), "bm25": len(self.bm25)}
+        got = store.counts()
         if len(set(got.values())) != 1 or got["chunks"] != counts["chunks"]:
             raise CorruptGeneration(f"{gen}: store counts disagree {got} vs manifest {counts}")
 
     def close(self):
-        self.chunks.close()
+        self.store.close()
 
 
 class Index:
@@ -93,6 +88,7 @@ class Index:
         self._embedder = embedder
         self._snap: Snapshot | None = None
         self._snap_lock = threading.Lock()
+        self.backend: Backend = get_backend(config.backend, self.path, config.uri, paths.milvus_token())
         if load:
             self.refresh()
 
@@ -128,13 +124,19 @@ class Index:
                 manifest = self.gens.manifest(gen)
                 self.gens.verify(gen, manifest)
                 self._check_identity(manifest)
-                snap = Snapshot(gen, manifest)
+                snap = Snapshot(gen, manifest, self.backend.open(gen, manifest))
+            except StoreUnavailable as e:
+                raise IndexError_(f"index at {self.path}: {e}") from e
             except (CorruptGeneration, sqlite3.DatabaseError, RuntimeError) as e:
                 raise IndexCorruptError(f"index at {self.path} is damaged: {e}; "
                                         f"repair with `rag reindex --index {self.path}`") from e
             self._snap = snap
 
     def _check_identity(self, manifest: dict) -> None:
+        built_with = manifest.get("backend", "faiss")   # indexes from before backends were pluggable
+        if built_with != self.backend.name:
+            raise IndexMismatchError(f"index at {self.path} is stored in {built_with}, but this run asks for "
+                                     f"{self.backend.name}; unset RAG_BACKEND or use another --index")
         want = self.config.index_identity()
         have = manifest["config"]
         diff = {k: (have.get(k), want[k]) for k in want if have.get(k) != want[k]}
@@ -153,10 +155,11 @@ class Index:
     def stats(self) -> dict:
         snap = self._snap
         if snap is None:
-            return {"path": str(self.path), "articles": 0, "chunks": 0, "generation": None}
+            return {"path": str(self.path), "articles": 0, "chunks": 0, "generation": None, **self.backend.describe()}
         m = snap.manifest
         return {"path": str(self.path), "generation": snap.gen.name, **m["counts"],
-                "embedder": m["embedder"]["name"], "dense_kind": m["dense_kind"], "config": m["config"]}
+                "embedder": m["embedder"]["name"], "dense_kind": m["dense_kind"], "config": m["config"],
+                **self.backend.describe()}
 
     def articles(self) -> list[dict]:
         return self._snap.chunks.articles() if self._snap else []
@@ -193,14 +196,14 @@ class Index:
     # module touches a concrete store.
     def idf(self, term: str) -> float | None:
         """BM25 idf of a term; None when no chunk contains it."""
-        return self.snapshot().bm25.idf(term)
+        return self.snapshot().store.idf(term)
 
     def doc_share(self, term: str) -> float:
         """Share of chunks that contain the term."""
-        return self.snapshot().bm25.doc_share(term)
+        return self.snapshot().store.doc_share(term)
 
     def chunk_count(self) -> int:
-        return len(self.snapshot().bm25)
+        return self.snapshot().manifest["counts"]["chunks"]
 
     def neighborhood(self, article_id: str, n: int, radius: int = 1) -> str:
         """Chunk n of the article with `radius` chunks either side, and the title."""
@@ -340,17 +343,11 @@ class Index:
             w.embed_pending(progress)
         return report
 
-    def _readable_chunkstore(self) -> ChunkStore:
-        gens = sorted((p for p in self.path.glob("gen-*") if not p.name.endswith(".tmp")), reverse=True)
-        for g in gens:
-            try:
-                cs = ChunkStore(g / ChunkStore.FILE, readonly=True)
-                if cs.db.execute("PRAGMA quick_check").fetchone()[0] == "ok":
-                    return cs
-                cs.close()
-            except sqlite3.DatabaseError:
-                continue
-        raise IndexCorruptError(f"no readable article store under {self.path}; re-ingest the source files")
+    def _readable_chunkstore(self) -> ArticleStore:
+        try:
+            return self.backend.readable_articles()
+        except CorruptGeneration as e:
+            raise IndexCorruptError(str(e)) from e
 
     def _write(self, fresh: bool = False) -> "_Writer":
         return _Writer(self, fresh)
@@ -375,16 +372,16 @@ class _Writer:
                 ix.refresh()   # build on whatever the last writer committed
             self.stage = ix.gens.stage()
             base = None if self.fresh else ix._snap
-            if base is not None:
-                # The snapshot's stores are verified and in memory: copying them beats
-                # re-reading and re-parsing their files (the difference grows with the index).
-                shutil.copy2(base.gen / ChunkStore.FILE, self.stage / ChunkStore.FILE)
-                self.dense = base.dense.copy()
-                self.bm25 = base.bm25.copy()
-            else:
-                self.dense = FaissStore(ix.embedder.dim, "flat")
-                self.bm25 = BM25Store()
-            self.chunks = ChunkStore(self.stage / ChunkStore.FILE)
+            previous = ix._snap.manifest if ix._snap is not None else self._last_manifest()
+            try:
+                # an index that exists knows its vectors' size: a batch of only known articles
+                # or reprints must not load the embedding model just to ask it
+                dim = base.manifest["embedder"]["dim"] if base is not None else ix.embedder.dim
+                self.store = ix.backend.writer(self.stage, base.store if base else None, dim, previous)
+            except StoreUnavailable as e:
+                shutil.rmtree(self.stage, ignore_errors=True)
+                raise IndexError_(f"index at {ix.path}: {e}") from e
+            self.chunks = self.store.articles
             self.chunks.begin()
             self.chunks.backfill_lsh(near_dup.band_keys)
             self.pending: list[tuple[np.ndarray, list[str], list[str]]] = []
@@ -393,6 +390,14 @@ class _Writer:
             self._lock_cm.__exit__(None, None, None)
             raise
         return self
+
+    def _last_manifest(self) -> dict | None:
+        """The current generation's manifest even when its stores are unreadable (reindex)."""
+        try:
+            gen = self.index.gens.current()
+            return self.index.gens.manifest(gen) if gen else None
+        except CorruptGeneration:
+            return None
 
     def upsert(self, a: Article, report: IngestReport, dedup: bool = True) -> None:
         old = self.chunks.hash_of(a.id)
@@ -451,8 +456,7 @@ class _Writer:
     def delete(self, article_id: str) -> None:
         self.changed = True
         ids = self.chunks.delete_article(article_id)
-        self.dense.delete(ids)
-        self.bm25.delete(ids)
+        self.store.delete(ids)
         # chunks staged earlier in this same write are not in the stores yet
         self.pending = [p for p in self.pending if not np.isin(p[0], ids).any()]
 
@@ -472,60 +476,36 @@ class _Writer:
             vecs[part] = emb.embed_batch([emb_texts[i] for i in part], "passage")
             if progress:
                 progress("embed", min(s + EMBED_BATCH, len(order)), len(order))
-        self.dense.add(ids, vecs)
-        self.bm25.add(ids, [tokenize(f"{ti} {t}") for ti, t in zip(titles, texts)])
+        self.store.add(ids, vecs, [tokenize(f"{ti} {t}") for ti, t in zip(titles, texts)])
         self.pending = []
 
     def __exit__(self, exc_type, exc, tb):
         ix = self.index
         try:
             if exc_type is not None or not self.changed:
-                if self.chunks.db.in_transaction:
-                    self.chunks.db.execute("ROLLBACK")
-                self.chunks.close()
+                self.store.abort()
                 shutil.rmtree(self.stage, ignore_errors=True)
                 return False
-            self.chunks.commit()
-            counts = self.chunks.counts()
-            self.chunks.close()
-            if self.dense.kind not in IVF_KINDS and len(self.dense) >= IVF_FROM:
-                self.dense = _convert(self.dense, "ivf_fp16")
-            elif self.dense.kind == "flat" and len(self.dense) >= HNSW_FROM:
-                self.dense = _convert(self.dense, "hnsw_sq8")
-            files = [ChunkStore.FILE, *self.dense.save(self.stage), *self.bm25.save(self.stage)]
-            manifest = {
-                "embedder": ix.embedder.identity(),
-                "config": ix.config.index_identity(),
-                "dense_kind": self.dense.kind,
-                "counts": {**counts, "dense": len(self.dense), "bm25": len(self.bm25)},
-            }
-            if not (counts["chunks"] == len(self.dense) == len(self.bm25)):
-                raise IndexCorruptError(f"internal error: store counts disagree {manifest['counts']}; nothing committed")
-            ix.config.save(ix.path / "config.json")
             try:
+                files, stored = self.store.commit(self.stage)
+                manifest = {"embedder": ix.embedder.identity(), "config": ix.config.index_identity(),
+                            "backend": ix.backend.name, **stored}
+                counts = stored["counts"]
+                if not (counts["chunks"] == counts["dense"] == counts["bm25"]):
+                    raise IndexCorruptError(f"internal error: store counts disagree {counts}; nothing committed")
+                ix.config.save(ix.path / "config.json")
                 final = ix.gens.commit(self.stage, files, manifest)
             except BaseException:
+                self.store.abort()
                 shutil.rmtree(self.stage, ignore_errors=True)
                 raise
-            # The files were checksummed as they were committed; what we hold in memory is
-            # what they contain, so readers in this process switch over without a reload.
             manifest = ix.gens.manifest(final)
             with ix._snap_lock:
-                ix._snap = Snapshot(final, manifest, self.dense, self.bm25)
+                ix._snap = Snapshot(final, manifest, self.store.published(final, manifest))
+            self.store.finish()
         finally:
             self._lock_cm.__exit__(None, None, None)
         return False
-
-
-def _convert(old: FaissStore, kind: str) -> FaissStore:
-    """The same live vectors in another kind of FAISS index (tombstones dropped)."""
-    ids, vecs = old.items()
-    if old.deleted:
-        live = ~np.isin(ids, np.fromiter(old.deleted, np.int64))
-        ids, vecs = ids[live], vecs[live]
-    new = FaissStore(old.dim, kind)
-    new.add(ids, vecs)
-    return new
 
 
 _OPEN: dict[str, Index] = {}
@@ -533,13 +513,18 @@ _OPEN_LOCK = threading.Lock()
 
 
 def open_index(path: Path | str | None = None, *, build_from: Path | None = paths.CORPUS_DIR,
-               progress: Progress | None = None, config: Config | None = None) -> Index:
+               progress: Progress | None = None, config: Config | None = None,
+               backend: str | None = None, uri: str | None = None) -> Index:
     """The index at `path` (default: $RAG_HOME/index), opened once per process.
 
     If it does not exist yet it is built from `build_from` (the bundled corpus/), so the
-    first `rag ask` on a fresh machine just works.
+    first `rag ask` on a fresh machine just works. `backend`/`uri` choose the storage
+    ("faiss", or "milvus" with a Lite file path or http(s)://host:port) over the config's.
     """
     p = str(Path(path) if path else paths.default_index_dir())
+    if backend is not None or uri is not None:
+        saved = Path(p) / "config.json"
+        config = (config or (Config.load(saved) if saved.exists() else Config())).replace(backend=backend, uri=uri)
     with _OPEN_LOCK:
         ix = _OPEN.get(p)
         if ix is None or (config is not None and config != ix.config):

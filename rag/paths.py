@@ -1,4 +1,4 @@
-"""Where things live. The only module that reads RAG_HOME."""
+"""Where things live. The only module that reads the environment (RAG_HOME, RAG_MODELS, RAG_BACKEND, RAG_MILVUS_*)."""
 from __future__ import annotations
 
 import os
@@ -28,3 +28,22 @@ def models_dir() -> Path:
 
 def cache_dir() -> Path:
     return home() / "cache"
+
+
+def backend() -> str:
+    """The storage backend for indexes created by this process ("faiss" unless RAG_BACKEND says)."""
+    return os.environ.get("RAG_BACKEND", "").strip().lower() or "faiss"
+
+
+def milvus_uri() -> str:
+    """RAG_MILVUS_URI: a file path (Milvus Lite) or http(s)://host:19530; empty means a Lite
+    file inside the index folder."""
+    uri = os.environ.get("RAG_MILVUS_URI", "").strip()
+    if uri and not uri.lower().startswith(("http://", "https://")):
+        uri = str(Path(uri).expanduser().resolve())   # saved with the index: not relative to today's cwd
+    return uri
+
+
+def milvus_token() -> str | None:
+    """RAG_MILVUS_TOKEN ("user:password" or an API key). Never saved beside the index."""
+    return os.environ.get("RAG_MILVUS_TOKEN") or None

@@ -1,7 +1,10 @@
-"""Hybrid retrieval: jieba-BM25 and dense FAISS, fused by weighted reciprocal rank."""
+"""Hybrid retrieval: jieba-BM25 and dense vectors, fused by weighted reciprocal rank in the
+storage backend (FAISS files, or Milvus' own hybrid search)."""
 from __future__ import annotations
 
 from typing import Any
+
+from vectorstore.base import Filters
 
 from .errors import InputError
 from .index import Index
@@ -25,39 +28,22 @@ def search(index: Index, query: str, k: int | None = None, *, date_from: str | N
     query = check_question(query, cfg.max_question_chars)
     k = k or cfg.k
     snap = index.snapshot()
-    allowed = None
-    if date_from or date_to or article_ids:
-        allowed = snap.chunks.chunk_ids_where(date_from, date_to, article_ids)
-        if not len(allowed):
-            return []
     depth = max(cfg.candidates, k)
-    ranks: dict[int, dict[str, Any]] = {}
-    if cfg.dense_weight > 0:
-        qv = index.embedder.embed_batch([match_form(query)], "query")[0]
-        ids, scores = snap.dense.search(qv, depth, allowed)
-        for r, (i, s) in enumerate(zip(ids.tolist(), scores.tolist()), 1):
-            ranks.setdefault(i, {})["dense"] = (r, s)
-    if cfg.bm25_weight > 0:
-        ids, scores = snap.bm25.search(tokenize(query), depth, allowed)
-        for r, (i, s) in enumerate(zip(ids.tolist(), scores.tolist()), 1):
-            ranks.setdefault(i, {})["bm25"] = (r, s)
-    fused = []
-    for i, rs in ranks.items():
-        score = sum(w / (cfg.rrf_k + rs[name][0])
-                    for name, w in (("dense", cfg.dense_weight), ("bm25", cfg.bm25_weight)) if name in rs)
-        fused.append((score, i))
-    fused.sort(key=lambda t: (-t[0], t[1]))
-    top = fused[:k]
-    rows = snap.chunks.hits([i for _, i in top])
+    # each channel runs only when it counts; the backend fuses (RRF) where its data lives
+    qv = index.embedder.embed_batch([match_form(query)], "query")[0] if cfg.dense_weight > 0 else None
+    tokens = tokenize(query) if cfg.bm25_weight > 0 else None
+    filters = Filters(date_from, date_to, list(article_ids) if article_ids else None)
+    top = snap.store.hybrid_search(qv, tokens, k, depth, filters, (cfg.dense_weight, cfg.bm25_weight), cfg.rrf_k)
+    rows = snap.chunks.hits([f.id for f in top])
     hits = []
-    for score, i in top:
-        row = rows.get(i)
+    for f in top:
+        row = rows.get(f.id)
         if row is None:  # the stores disagree: verified at open, so this is a bug
             continue
-        d, b = ranks[i].get("dense"), ranks[i].get("bm25")
+        d, b = f.dense, f.bm25
         hits.append(Hit(chunk_id=f"{row['article_id']}#{row['n']}", article_id=row["article_id"],
                         title=row["title"], date=row["date"], start=row["start"], end=row["end"],
-                        text=row["text"], score=score, dense_rank=d and d[0], bm25_rank=b and b[0],
+                        text=row["text"], score=f.score, dense_rank=d and d[0], bm25_rank=b and b[0],
                         dense_score=d and d[1], bm25_score=b and b[1]))
     return hits
 

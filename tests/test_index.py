@@ -207,8 +207,8 @@ def test_near_duplicate_lookup_uses_lsh_and_backfills_old_indexes(tmp_path):
 
 def test_large_index_switches_to_hnsw_and_records_it(tmp_path, monkeypatch):
     """The index type follows corpus size (the threshold is lowered so five articles cross it)."""
-    from rag import index as index_mod
     from rag.index import Index
+    from vectorstore import faiss_backend as index_mod
     monkeypatch.setattr(index_mod, "HNSW_FROM", 3)
     ix = Index(tmp_path / "ix")
     ix.ingest([FIXTURES])
@@ -222,8 +222,8 @@ def test_large_index_switches_to_hnsw_and_records_it(tmp_path, monkeypatch):
 
 def test_largest_indexes_switch_to_ivf(tmp_path, monkeypatch):
     """Past IVF_FROM the vectors move to an IVF index (thresholds lowered for five articles)."""
-    from rag import index as index_mod
     from rag.index import Index
+    from vectorstore import faiss_backend as index_mod
     monkeypatch.setattr(index_mod, "HNSW_FROM", 2)
     monkeypatch.setattr(index_mod, "IVF_FROM", 4)
     ix = Index(tmp_path / "ix")

@@ -100,7 +100,9 @@ class ChunkStore:
                            "ORDER BY date IS NULL, date, id", (article_id,))
         except sqlite3.OperationalError:   # a generation written before the table existed
             return []
-        return [{"id": r[0], "date": r[1], "source": r[2], "similarity": r[3], **json.loads(r[4])} for r in rows]
+        # only what was recorded: an undated reprint has no "date" key, as on every backend
+        return [{k: v for k, v in (("id", r[0]), ("date", r[1]), ("source", r[2]), ("similarity", r[3])) if v is not None}
+                | json.loads(r[4]) for r in rows]
 
     def reprint_groups(self) -> int:
         """How many indexed articles have at least one reprint."""
