@@ -10,15 +10,18 @@ import logging
 import threading
 import unicodedata
 
+import jieba
+
 from .text import normalize
 
+# jieba sets its logger to DEBUG when first imported, and its first cut anywhere (also
+# jieba.posseg's, outside this module) prints "Building prefix dict ..." to stderr.
+jieba.setLogLevel(logging.WARNING)
 _lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
 def _jieba():
-    import jieba
-    jieba.setLogLevel(logging.WARNING)
     with _lock:
         jieba.initialize()
     return jieba
