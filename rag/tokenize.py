@@ -67,16 +67,3 @@ def names(text: str) -> list[str]:
 def people(text: str) -> list[str]:
     """Personal names only (jieba nr and its variants)."""
     return nouns(text, ("nr", "nrt", "nrfg"))
-
-
-def bm25_terms(text: str) -> list[str]:
-    """BM25's terms: jieba's search-mode words plus every pair of adjacent characters that are
-    letters or digits (mostly Chinese characters).
-
-    The pairs match where jieba segments the question and the passage differently, which
-    is common in names transliterated or converted from traditional script (docs/EVALS.md:
-    +0.008 BM25 MRR@10 on DRCD dev, +0.004 on CMRC 2018 dev). Kept out of `tokenize`, whose
-    words also serve as the question's salient terms."""
-    norm = normalize(text)
-    pairs = [a + b for a, b in zip(norm, norm[1:]) if _is_word(a) and _is_word(b)]
-    return tokenize(text) + pairs
