@@ -1,0 +1,486 @@
+"""HTTP service (FastAPI): answers, search, article writes, and OpenAI-compatible chat and
+embeddings over one index, for many users at once.
+
+Settings are edge settings read from the environment when a worker builds its app
+(`rag serve` sets them; `uvicorn --factory rag.service:create_app` works too):
+RAG_SERVE_INDEX (index folder), RAG_SERVE_LLM (local|api|extractive), RAG_SERVE_QUEUE
+(requests that may wait for the in-process LLM), RAG_API_KEYS (comma-separated keys for
+the write routes). Every worker opens the index itself and follows new generations that
+any worker commits (Index.snapshot() reloads), so a POSTed article is searchable in all.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+import uuid
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Literal
+
+import numpy as np
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.exceptions import HTTPException
+
+from .errors import (BackendError, ConfigError, IndexBusyError, IndexCorruptError, IndexMismatchError,
+                     InputError, ModelError, RagError)
+from .index import IngestReport, open_index
+from .loaders import MAX_ARTICLE_CHARS, article_from_record, parse_date
+from .qa import answer_stream, warm_up
+from .retriever import check_question, search
+from .types import Answer
+
+log = logging.getLogger("rag.service")
+CHAT_MODEL = "rag"
+EMBED_BATCH = 32          # texts per embedder call: bounds padding memory for long lists
+MAX_EMBED_INPUTS = 2048   # OpenAI's own limit per request
+
+# The most specific class wins (looked up along the MRO).
+STATUS = {InputError: 400, IndexBusyError: 503, IndexCorruptError: 503, IndexMismatchError: 500,
+          ModelError: 503, BackendError: 502, ConfigError: 500, RagError: 500}
+
+
+class ServiceError(Exception):
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers
+
+
+def _error(status: int, message: str, kind: str, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"message": message, "type": kind, "code": status}}, status, headers=headers)
+
+
+def _status_of(e: RagError) -> int:
+    return next(STATUS[c] for c in type(e).__mro__ if c in STATUS)
+
+
+@dataclass
+class Settings:
+    index: str | None = None
+    llm: str | None = None          # None: the index config's llm
+    queue: int = 8
+    api_keys: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        try:
+            queue = int(os.environ.get("RAG_SERVE_QUEUE") or 8)
+        except ValueError:
+            raise ConfigError(f"RAG_SERVE_QUEUE must be a number, got {os.environ['RAG_SERVE_QUEUE']!r}") from None
+        keys = frozenset(k.strip() for k in (os.environ.get("RAG_API_KEYS") or "").split(",") if k.strip())
+        return cls(index=os.environ.get("RAG_SERVE_INDEX") or None, llm=os.environ.get("RAG_SERVE_LLM") or None,
+                   queue=max(0, queue), api_keys=keys)
+
+
+class Gate:
+    """Admission to the in-process LLM: one llama.cpp context runs one generation at a time,
+    so requests wait their turn, at most `size` of them; beyond that they get a 503 at once
+    instead of a timeout minutes later. API and extractive backends need no gate."""
+
+    def __init__(self, size: int):
+        self.size, self.waiting = size, 0
+        self._sem = asyncio.Semaphore(1)
+
+    def enter(self) -> "_Ticket":
+        if self.waiting >= self.size:
+            raise ServiceError(503, f"the local model is busy ({self.waiting} requests waiting, limit {self.size}); "
+                                    f"try again shortly", {"Retry-After": "5"})
+        self.waiting += 1
+        return _Ticket(self)
+
+
+class _Ticket:
+    def __init__(self, gate: Gate):
+        self.gate, self.queued = gate, True
+
+    async def __aenter__(self):
+        try:
+            await self.gate._sem.acquire()
+        finally:
+            self.gate.waiting -= 1
+            self.queued = False
+
+    async def __aexit__(self, *exc):
+        self.gate._sem.release()
+
+
+class _Open:
+    """No admission control: concurrent requests run side by side in the threadpool."""
+
+    async def __aenter__(self):
+        return None
+
+    async def __aexit__(self, *exc):
+        return None
+
+
+# ------------------------------------------------------------------ request bodies
+class Message(BaseModel):
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[dict[str, Any]] | None = None
+
+
+def _text_of(content) -> str:
+    if isinstance(content, list):   # OpenAI content parts: keep the text ones
+        return "".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return content or ""
+
+
+class AnswerRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: str = Field(min_length=1, max_length=20000)
+    history: list[Message] | list[tuple[str, str]] | None = None
+    k: int | None = Field(None, ge=1, le=50)
+    date_from: str | None = None
+    date_to: str | None = None
+    stream: bool = False
+
+
+class ChatRequest(BaseModel):
+    """OpenAI's chat request; sampling fields are accepted and ignored (answers are greedy
+    and verified). Extra fields `k`, `date_from`, `date_to` filter retrieval."""
+    model_config = ConfigDict(extra="allow")
+    model: str = CHAT_MODEL
+    messages: list[Message] = Field(min_length=1)
+    stream: bool = False
+    k: int | None = Field(None, ge=1, le=50)
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+class EmbeddingsRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    input: str | list[str]
+    model: str = "e5"
+    encoding_format: Literal["float", "base64"] = "float"
+    dimensions: int | None = None
+
+
+class ArticleIn(BaseModel):
+    model_config = ConfigDict(extra="allow")   # extra fields are kept in the article's meta
+    id: str = Field(min_length=1, max_length=200)
+    title: str = Field("", max_length=1000)
+    body: str = Field(min_length=1, max_length=MAX_ARTICLE_CHARS)
+    date: str | None = None
+    authors: list[str] | str | None = None
+    url: str | None = None
+
+
+class ArticlesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    articles: list[ArticleIn] = Field(min_length=1, max_length=1000)
+
+
+def _date(value: str | None, name: str) -> str | None:
+    try:
+        return parse_date(value)
+    except ValueError as e:
+        raise InputError(f"{name}: {e}") from None
+
+
+def _split_role(text: str) -> tuple[str, str]:
+    for role in ("query", "passage"):
+        if text.startswith(role + ": "):
+            return role, text[len(role) + 2:]
+    return "query", text
+
+
+# ------------------------------------------------------------------ the app
+def create_app(settings: Settings | None = None) -> FastAPI:
+    s = settings or Settings.from_env()
+    state: dict[str, Any] = {}
+
+    def ix():
+        return open_index(s.index, build_from=None)
+
+    def backend() -> str:
+        return s.llm or ix().config.llm
+
+    @asynccontextmanager
+    async def lifespan(app):
+        state["gate"] = Gate(s.queue) if backend() == "local" else None
+
+        def warm():
+            try:
+                warm_up(ix(), s.llm)
+            except Exception as e:  # noqa: BLE001 - the first request reports the same problem as a message
+                log.warning("warm-up failed (the first request will say why): %s", e)
+        threading.Thread(target=warm, daemon=True, name="warm-up").start()
+        yield
+
+    app = FastAPI(title="rag: Chinese news QA with verified citations", version="1", lifespan=lifespan,
+                  description="Answers carry `[n]` markers; each citation's quote is verbatim "
+                              "`body[start:end]` of its article. Errors are `{\"error\": {\"message\"}}`.")
+
+    @app.middleware("http")
+    async def worker_header(request: Request, call_next):
+        resp = await call_next(request)
+        resp.headers["X-Rag-Worker"] = str(os.getpid())   # which worker answered (tests, debugging)
+        return resp
+
+    @app.exception_handler(RagError)
+    async def rag_error(request, e: RagError):
+        status = _status_of(e)
+        return _error(status, str(e), type(e).__name__, {"Retry-After": "2"} if status == 503 else None)
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request, e: ServiceError):
+        return _error(e.status, e.message, "service_error", e.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request, e: RequestValidationError):
+        parts = []
+        for err in e.errors():
+            loc = list(err.get("loc", ()))
+            loc = ".".join(str(x) for x in (loc[1:] if loc[:1] in (["body"], ["query"], ["path"]) else loc))
+            parts.append(f"{loc}: {err.get('msg')}" if loc else str(err.get("msg")))
+        return _error(400, "invalid request: " + "; ".join(parts[:5]), "invalid_request_error")
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request, e: HTTPException):
+        return _error(e.status_code, str(e.detail), "http_error", getattr(e, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def internal(request, e: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _error(500, f"internal error ({type(e).__name__}); see the server log", "internal_error")
+
+    def require_key(request: Request) -> None:
+        if not s.api_keys:
+            raise ServiceError(403, "writes are disabled: the server has no RAG_API_KEYS")
+        auth = request.headers.get("authorization") or ""
+        key = auth[7:].strip() if auth.lower().startswith("bearer ") else request.headers.get("x-api-key") or ""
+        if not key or not any(secrets.compare_digest(key.encode(), k.encode()) for k in s.api_keys):
+            raise ServiceError(401, "missing or wrong API key (send `Authorization: Bearer KEY` or `X-API-Key: KEY`)",
+                               {"WWW-Authenticate": "Bearer"})
+
+    def slot():
+        gate = state.get("gate")
+        return gate.enter() if gate is not None else _Open()
+
+    def run_answer(question, history, k, date_from, date_to):
+        """The answer generator (blocking), its arguments checked now: a bad question gets a
+        400, not an error event inside a 200 stream."""
+        i = ix()
+        check_question(question, i.config.max_question_chars)
+        return answer_stream(question, history=history, k=k, llm=s.llm, index=i,
+                             date_from=_date(date_from, "date_from"), date_to=_date(date_to, "date_to"))
+
+    async def final_answer(gen) -> Answer:
+        def drain():
+            return next(item for item in gen if isinstance(item, Answer))
+        return await run_in_threadpool(drain)
+
+    def sse(gen, ticket, frame, first: str | None = None) -> StreamingResponse:
+        """Server-sent events from the blocking answer generator; `frame(item)` formats each item
+        and may return None to skip it; errors become a last error frame, never a traceback."""
+        async def body() -> AsyncIterator[str]:
+            if first:
+                yield first
+            try:
+                async with ticket:
+                    async for item in iterate_in_threadpool(gen):
+                        out = frame(item)
+                        if out:
+                            yield out
+            except RagError as e:
+                yield frame(e)
+            except Exception as e:  # noqa: BLE001 - reported in the stream, logged here
+                log.exception("stream failed")
+                yield frame(RuntimeError(f"internal error ({type(e).__name__}); see the server log"))
+            finally:
+                gen.close()
+            done = frame(None)
+            if done:
+                yield done
+        return StreamingResponse(body(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+    # ---------------------------------------------------------------- native routes
+    @app.get("/healthz", tags=["service"])
+    async def healthz():
+        def read():
+            i = ix()
+            i.snapshot()   # picks up a generation another worker committed
+            return i.stats()
+        st = await run_in_threadpool(read)
+        gate = state.get("gate")
+        return {"status": "ok", "generation": st["generation"], "articles": st["articles"], "chunks": st["chunks"],
+                "embedder": st.get("embedder"), "dense_kind": st.get("dense_kind"),
+                "vector_backend": os.environ.get("RAG_BACKEND") or "faiss", "llm": backend(),
+                "queue": {"waiting": gate.waiting, "size": gate.size} if gate else None, "worker": os.getpid()}
+
+    @app.post("/v1/answer", tags=["answers"])
+    async def answer_route(req: AnswerRequest):
+        """`Answer.to_dict()`; with `"stream": true`, events `delta` (the model's draft; may be
+        replaced), then `answer` (the verified Answer: render this one), or `error`."""
+        gen = run_answer(req.question, req.history, req.k, req.date_from, req.date_to)
+        ticket = slot()
+        if not req.stream:
+            async with ticket:
+                return (await final_answer(gen)).to_dict()
+
+        def frame(item):
+            if item is None:
+                return None
+            if isinstance(item, Answer):
+                return f"event: answer\ndata: {json.dumps(item.to_dict(), ensure_ascii=False)}\n\n"
+            if isinstance(item, Exception):
+                status = _status_of(item) if isinstance(item, RagError) else 500
+                return f"event: error\ndata: {json.dumps({'error': {'message': str(item), 'code': status}}, ensure_ascii=False)}\n\n"
+            return f"event: delta\ndata: {json.dumps({'text': item}, ensure_ascii=False)}\n\n"
+        return sse(gen, ticket, frame)
+
+    @app.get("/v1/search", tags=["answers"])
+    async def search_route(q: str = Query(..., min_length=1, max_length=20000), k: int = Query(5, ge=1, le=50),
+                           date_from: str | None = None, date_to: str | None = None,
+                           article: list[str] | None = Query(None, description="restrict to these article ids")):
+        hits = await run_in_threadpool(lambda: search(ix(), q, k, date_from=_date(date_from, "date_from"),
+                                                      date_to=_date(date_to, "date_to"), article_ids=article))
+        return {"query": q, "hits": [h.to_dict() for h in hits]}
+
+    @app.get("/v1/articles/{article_id}", tags=["articles"])
+    async def get_article(article_id: str):
+        def read():
+            i = ix()
+            i.snapshot()
+            return i.article(article_id)
+        art = await run_in_threadpool(read)
+        if art is None:
+            raise ServiceError(404, f"no article with id {article_id!r}")
+        return art
+
+    @app.post("/v1/articles", tags=["articles"], dependencies=[Depends(require_key)])
+    async def add_articles(req: ArticlesIn):
+        """Add or update articles (same id: replaced). Needs an API key. One bad article is
+        reported in `problems`; the others are still added."""
+        report = IngestReport()
+        arts = []
+        for i, a in enumerate(req.articles):
+            rec = {**(a.model_extra or {}), **a.model_dump(exclude_none=True, exclude=set(a.model_extra or {}))}
+            try:
+                art = article_from_record(rec, a.id, f"articles[{i}]")
+            except InputError as e:
+                report.problems.append(str(e))
+                continue
+            art.source = "api"
+            arts.append(art)
+        if not arts:
+            raise InputError("no usable article: " + "; ".join(report.problems[:5]))
+        rep = await run_in_threadpool(lambda: ix().add_articles(arts, report=report))
+        return rep.to_dict()
+
+    @app.delete("/v1/articles/{article_id}", tags=["articles"], dependencies=[Depends(require_key)])
+    async def delete_article(article_id: str):
+        rep = await run_in_threadpool(lambda: ix().remove([article_id]))
+        if not rep.removed:
+            raise ServiceError(404, rep.problems[0] if rep.problems else f"no article with id {article_id!r}")
+        return rep.to_dict()
+
+    # ---------------------------------------------------------------- OpenAI-compatible routes
+    @app.get("/v1/models", tags=["openai"])
+    async def models():
+        now = int(time.time())
+        emb = await run_in_threadpool(lambda: ix().embedder.name)
+        return {"object": "list", "data": [{"id": CHAT_MODEL, "object": "model", "created": now, "owned_by": "rag"},
+                                           {"id": emb, "object": "model", "created": now, "owned_by": "rag"}]}
+
+    @app.post("/v1/chat/completions", tags=["openai"])
+    async def chat(req: ChatRequest):
+        """The last user message is the question, earlier user/assistant turns the history.
+        The text keeps its `[n]` markers; `choices[0].message.citations` and top-level
+        `citations` carry the verified quotes, `refused` says whether it declined. Streaming
+        sends the verified text only (a draft cannot be taken back from a chat client)."""
+        turns = [m for m in req.messages if m.role in ("user", "assistant")]
+        if not turns or turns[-1].role != "user":
+            raise InputError("the last message must be the user's question")
+        history = [{"role": m.role, "content": _text_of(m.content)} for m in turns[:-1]]
+        gen = run_answer(_text_of(turns[-1].content), history, req.k, req.date_from, req.date_to)
+        ticket = slot()
+        cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+        head = {"id": cid, "created": created, "model": req.model}
+
+        def extra(a: Answer) -> dict:
+            return {"citations": [c.to_dict() for c in a.citations], "refused": a.refused}
+        if not req.stream:
+            async with ticket:
+                a = await final_answer(gen)
+            msg = {"role": "assistant", "content": a.text, **extra(a)}
+            return {**head, "object": "chat.completion", **extra(a),
+                    "choices": [{"index": 0, "message": msg, "finish_reason": "stop", "logprobs": None}]}
+
+        def chunk(delta: dict, finish=None, **more) -> str:
+            body = {**head, "object": "chat.completion.chunk", **more,
+                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]}
+            return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
+
+        def frame(item):
+            if item is None:
+                return "data: [DONE]\n\n"
+            if isinstance(item, Answer):
+                return (chunk({"content": item.text}) +
+                        chunk({"citations": extra(item)["citations"]}, "stop", **extra(item)))
+            if isinstance(item, Exception):
+                status = _status_of(item) if isinstance(item, RagError) else 500
+                return f"data: {json.dumps({'error': {'message': str(item), 'code': status}}, ensure_ascii=False)}\n\n"
+            return None   # drafts are not sent
+
+        return sse(gen, ticket, frame, first=chunk({"role": "assistant", "content": ""}))
+
+    @app.post("/v1/embeddings", tags=["openai"])
+    async def embeddings(req: EmbeddingsRequest):
+        """The index's embedder (multilingual-e5). e5 needs a role: an input starting with
+        "query: " or "passage: " is embedded in that role (prefix as e5 was trained), an
+        input without one as a query. Clients such as rag's `openai:` embedder add the
+        prefixes themselves, as they must for text-embeddings-inference or vLLM."""
+        texts = [req.input] if isinstance(req.input, str) else req.input
+        if not texts or len(texts) > MAX_EMBED_INPUTS:
+            raise InputError(f"input must hold 1 to {MAX_EMBED_INPUTS} strings, got {len(texts)}")
+        if any(not t.strip() for t in texts):
+            raise InputError("input strings must not be empty")
+
+        def embed() -> np.ndarray:
+            emb = ix().embedder
+            roles, bare = zip(*(_split_role(t) for t in texts))
+            out = np.zeros((len(texts), emb.dim), np.float32)
+            for role in ("query", "passage"):
+                idx = [i for i, r in enumerate(roles) if r == role]
+                for b in range(0, len(idx), EMBED_BATCH):
+                    part = idx[b:b + EMBED_BATCH]
+                    out[part] = emb.embed_batch([bare[i] for i in part], role)
+            return out
+        vecs = await run_in_threadpool(embed)
+        if req.dimensions is not None and req.dimensions != vecs.shape[1]:
+            raise InputError(f"dimensions={req.dimensions} is not offered: this model gives {vecs.shape[1]}")
+        if req.encoding_format == "base64":
+            data = [base64.b64encode(v.astype("<f4").tobytes()).decode() for v in vecs]
+        else:
+            data = [v.tolist() for v in vecs]
+        return {"object": "list", "model": req.model, "usage": {"prompt_tokens": 0, "total_tokens": 0},
+                "data": [{"object": "embedding", "index": i, "embedding": e} for i, e in enumerate(data)]}
+
+    return app
+
+
+def run(host: str = "127.0.0.1", port: int = 8080, workers: int = 1, index: str | None = None,
+        llm: str | None = None, queue: int = 8) -> None:
+    """Serve with uvicorn. Settings travel to the workers through the environment, which is
+    also how a worker built by `uvicorn --factory` gets them."""
+    import uvicorn
+    for key, val in (("RAG_SERVE_INDEX", index), ("RAG_SERVE_LLM", llm), ("RAG_SERVE_QUEUE", queue)):
+        if val is not None:
+            os.environ[key] = str(val)
+    # A worker loading torch or tracing the query encoder can hold the GIL for seconds on a busy
+    # machine; uvicorn's default 5 s health check would kill and restart it mid-request.
+    uvicorn.run("rag.service:create_app", factory=True, host=host, port=port, workers=workers,
+                log_level=os.environ.get("RAG_SERVE_LOG", "warning"), timeout_graceful_shutdown=5,
+                timeout_worker_healthcheck=60)
