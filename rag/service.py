@@ -481,6 +481,7 @@ def run(host: str = "127.0.0.1", port: int = 8080, workers: int = 1, index: str 
             os.environ[key] = str(val)
     # A worker loading torch or tracing the query encoder can hold the GIL for seconds on a busy
     # machine; uvicorn's default 5 s health check would kill and restart it mid-request.
+    import inspect
+    extra = {"timeout_worker_healthcheck": 60} if "timeout_worker_healthcheck" in inspect.signature(uvicorn.run).parameters else {}
     uvicorn.run("rag.service:create_app", factory=True, host=host, port=port, workers=workers,
-                log_level=os.environ.get("RAG_SERVE_LOG", "warning"), timeout_graceful_shutdown=5,
-                timeout_worker_healthcheck=60)
+                log_level=os.environ.get("RAG_SERVE_LOG", "warning"), timeout_graceful_shutdown=5, **extra)
