@@ -1,5 +1,5 @@
-"""HTTP service (FastAPI): answers, search, article writes, and OpenAI-compatible chat and
-embeddings over one index, for many users at once.
+"""HTTP service (FastAPI): answers, search, article writes, and (rag/service_openai.py)
+OpenAI-compatible chat and embeddings over one index, for many users at once.
 
 Settings are edge settings read from the environment when a worker builds its app
 (`rag serve` sets them; `uvicorn --factory rag.service:create_app` works too):
@@ -11,19 +11,15 @@ any worker commits (Index.snapshot() reloads), so a POSTed article is searchable
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
 import os
 import secrets
 import threading
-import time
-import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, AsyncIterator, Literal
 
-import numpy as np
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -40,9 +36,6 @@ from .retriever import check_question, search
 from .types import Answer
 
 log = logging.getLogger("rag.service")
-CHAT_MODEL = "rag"
-EMBED_BATCH = 32          # texts per embedder call: bounds padding memory for long lists
-MAX_EMBED_INPUTS = 2048   # OpenAI's own limit per request
 
 # The most specific class wins (looked up along the MRO).
 STATUS = {InputError: 400, IndexBusyError: 503, IndexCorruptError: 503, IndexMismatchError: 500,
@@ -87,30 +80,43 @@ class Gate:
     instead of a timeout minutes later. API and extractive backends need no gate."""
 
     def __init__(self, size: int):
-        self.size, self.waiting = size, 0
+        self.size, self.pending = size, 0   # pending: admitted and not finished (running or waiting)
         self._sem = asyncio.Semaphore(1)
 
+    @property
+    def waiting(self) -> int:
+        return max(0, self.pending - (1 if self._sem.locked() else 0))
+
     def enter(self) -> "_Ticket":
-        if self.waiting >= self.size:
+        if self.pending >= self.size + 1:
             raise ServiceError(503, f"the local model is busy ({self.waiting} requests waiting, limit {self.size}); "
                                     f"try again shortly", {"Retry-After": "5"})
-        self.waiting += 1
+        self.pending += 1
         return _Ticket(self)
 
 
 class _Ticket:
     def __init__(self, gate: Gate):
-        self.gate, self.queued = gate, True
+        self.gate, self.open = gate, True
 
     async def __aenter__(self):
         try:
             await self.gate._sem.acquire()
-        finally:
-            self.gate.waiting -= 1
-            self.queued = False
+        except BaseException:   # cancelled while waiting: the client left
+            self._done()
+            raise
 
     async def __aexit__(self, *exc):
         self.gate._sem.release()
+        self._done()
+
+    def _done(self):
+        if self.open:
+            self.open = False
+            self.gate.pending -= 1
+
+    def __del__(self):
+        self._done()   # a streamed response whose client left before its body started never enters
 
 
 class _Open:
@@ -145,26 +151,6 @@ class AnswerRequest(BaseModel):
     stream: bool = False
 
 
-class ChatRequest(BaseModel):
-    """OpenAI's chat request; sampling fields are accepted and ignored (answers are greedy
-    and verified). Extra fields `k`, `date_from`, `date_to` filter retrieval."""
-    model_config = ConfigDict(extra="allow")
-    model: str = CHAT_MODEL
-    messages: list[Message] = Field(min_length=1)
-    stream: bool = False
-    k: int | None = Field(None, ge=1, le=50)
-    date_from: str | None = None
-    date_to: str | None = None
-
-
-class EmbeddingsRequest(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    input: str | list[str]
-    model: str = "e5"
-    encoding_format: Literal["float", "base64"] = "float"
-    dimensions: int | None = None
-
-
 class ArticleIn(BaseModel):
     model_config = ConfigDict(extra="allow")   # extra fields are kept in the article's meta
     id: str = Field(min_length=1, max_length=200)
@@ -187,27 +173,80 @@ def _date(value: str | None, name: str) -> str | None:
         raise InputError(f"{name}: {e}") from None
 
 
-def _split_role(text: str) -> tuple[str, str]:
-    for role in ("query", "passage"):
-        if text.startswith(role + ": "):
-            return role, text[len(role) + 2:]
-    return "query", text
-
-
 # ------------------------------------------------------------------ the app
+class Service:
+    """What every route needs: the index, the LLM gate, and the answer generator run off
+    the event loop (retrieval, embedding and generation all block)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.gate: Gate | None = None
+
+    def ix(self):
+        return open_index(self.settings.index, build_from=None)
+
+    def backend(self) -> str:
+        return self.settings.llm or self.ix().config.llm
+
+    def slot(self):
+        return self.gate.enter() if self.gate is not None else _Open()
+
+    def run_answer(self, question: str, history, k, date_from, date_to):
+        """The answer generator (blocking), its arguments checked now: a bad question gets a
+        400, not an error event inside a 200 stream."""
+        i = self.ix()
+        check_question(question, i.config.max_question_chars)
+        return answer_stream(question, history=history, k=k, llm=self.settings.llm, index=i,
+                             date_from=_date(date_from, "date_from"), date_to=_date(date_to, "date_to"))
+
+    @staticmethod
+    async def final_answer(gen) -> Answer:
+        return await run_in_threadpool(lambda: next(item for item in gen if isinstance(item, Answer)))
+
+    @staticmethod
+    def sse(gen, ticket, frame, first: str | None = None) -> StreamingResponse:
+        """Server-sent events from the blocking answer generator; `frame(item)` formats each item
+        (None: skip it; `frame(None)` is the closing frame); errors become a last error frame,
+        never a traceback."""
+        async def body() -> AsyncIterator[str]:
+            if first:
+                yield first
+            try:
+                async with ticket:
+                    async for item in iterate_in_threadpool(gen):
+                        out = frame(item)
+                        if out:
+                            yield out
+            except RagError as e:
+                yield frame(e)
+            except Exception as e:  # noqa: BLE001 - reported in the stream, logged here
+                log.exception("stream failed")
+                yield frame(RuntimeError(f"internal error ({type(e).__name__}); see the server log"))
+            finally:
+                try:
+                    gen.close()
+                except ValueError:   # still running in a worker thread (client went away): it ends on its own
+                    pass
+            done = frame(None)
+            if done:
+                yield done
+        return StreamingResponse(body(), media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+def error_frame(e: Exception) -> str:
+    status = _status_of(e) if isinstance(e, RagError) else 500
+    return json.dumps({"error": {"message": str(e), "code": status}}, ensure_ascii=False)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    s = settings or Settings.from_env()
-    state: dict[str, Any] = {}
-
-    def ix():
-        return open_index(s.index, build_from=None)
-
-    def backend() -> str:
-        return s.llm or ix().config.llm
+    svc = Service(settings or Settings.from_env())
+    s = svc.settings
+    ix = svc.ix
 
     @asynccontextmanager
     async def lifespan(app):
-        state["gate"] = Gate(s.queue) if backend() == "local" else None
+        svc.gate = Gate(s.queue) if svc.backend() == "local" else None
 
         def warm():
             try:
@@ -263,48 +302,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise ServiceError(401, "missing or wrong API key (send `Authorization: Bearer KEY` or `X-API-Key: KEY`)",
                                {"WWW-Authenticate": "Bearer"})
 
-    def slot():
-        gate = state.get("gate")
-        return gate.enter() if gate is not None else _Open()
-
-    def run_answer(question, history, k, date_from, date_to):
-        """The answer generator (blocking), its arguments checked now: a bad question gets a
-        400, not an error event inside a 200 stream."""
-        i = ix()
-        check_question(question, i.config.max_question_chars)
-        return answer_stream(question, history=history, k=k, llm=s.llm, index=i,
-                             date_from=_date(date_from, "date_from"), date_to=_date(date_to, "date_to"))
-
-    async def final_answer(gen) -> Answer:
-        def drain():
-            return next(item for item in gen if isinstance(item, Answer))
-        return await run_in_threadpool(drain)
-
-    def sse(gen, ticket, frame, first: str | None = None) -> StreamingResponse:
-        """Server-sent events from the blocking answer generator; `frame(item)` formats each item
-        and may return None to skip it; errors become a last error frame, never a traceback."""
-        async def body() -> AsyncIterator[str]:
-            if first:
-                yield first
-            try:
-                async with ticket:
-                    async for item in iterate_in_threadpool(gen):
-                        out = frame(item)
-                        if out:
-                            yield out
-            except RagError as e:
-                yield frame(e)
-            except Exception as e:  # noqa: BLE001 - reported in the stream, logged here
-                log.exception("stream failed")
-                yield frame(RuntimeError(f"internal error ({type(e).__name__}); see the server log"))
-            finally:
-                gen.close()
-            done = frame(None)
-            if done:
-                yield done
-        return StreamingResponse(body(), media_type="text/event-stream",
-                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-
     # ---------------------------------------------------------------- native routes
     @app.get("/healthz", tags=["service"])
     async def healthz():
@@ -313,21 +310,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             i.snapshot()   # picks up a generation another worker committed
             return i.stats()
         st = await run_in_threadpool(read)
-        gate = state.get("gate")
+        gate = svc.gate
         return {"status": "ok", "generation": st["generation"], "articles": st["articles"], "chunks": st["chunks"],
                 "embedder": st.get("embedder"), "dense_kind": st.get("dense_kind"),
-                "vector_backend": os.environ.get("RAG_BACKEND") or "faiss", "llm": backend(),
+                "vector_backend": os.environ.get("RAG_BACKEND") or "faiss", "llm": svc.backend(),
                 "queue": {"waiting": gate.waiting, "size": gate.size} if gate else None, "worker": os.getpid()}
 
     @app.post("/v1/answer", tags=["answers"])
     async def answer_route(req: AnswerRequest):
         """`Answer.to_dict()`; with `"stream": true`, events `delta` (the model's draft; may be
         replaced), then `answer` (the verified Answer: render this one), or `error`."""
-        gen = run_answer(req.question, req.history, req.k, req.date_from, req.date_to)
-        ticket = slot()
+        gen = svc.run_answer(req.question, req.history, req.k, req.date_from, req.date_to)
+        ticket = svc.slot()
         if not req.stream:
             async with ticket:
-                return (await final_answer(gen)).to_dict()
+                return (await svc.final_answer(gen)).to_dict()
 
         def frame(item):
             if item is None:
@@ -335,10 +332,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if isinstance(item, Answer):
                 return f"event: answer\ndata: {json.dumps(item.to_dict(), ensure_ascii=False)}\n\n"
             if isinstance(item, Exception):
-                status = _status_of(item) if isinstance(item, RagError) else 500
-                return f"event: error\ndata: {json.dumps({'error': {'message': str(item), 'code': status}}, ensure_ascii=False)}\n\n"
+                return f"event: error\ndata: {error_frame(item)}\n\n"
             return f"event: delta\ndata: {json.dumps({'text': item}, ensure_ascii=False)}\n\n"
-        return sse(gen, ticket, frame)
+        return svc.sse(gen, ticket, frame)
 
     @app.get("/v1/search", tags=["answers"])
     async def search_route(q: str = Query(..., min_length=1, max_length=20000), k: int = Query(5, ge=1, le=50),
@@ -386,88 +382,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             raise ServiceError(404, rep.problems[0] if rep.problems else f"no article with id {article_id!r}")
         return rep.to_dict()
 
-    # ---------------------------------------------------------------- OpenAI-compatible routes
-    @app.get("/v1/models", tags=["openai"])
-    async def models():
-        now = int(time.time())
-        emb = await run_in_threadpool(lambda: ix().embedder.name)
-        return {"object": "list", "data": [{"id": CHAT_MODEL, "object": "model", "created": now, "owned_by": "rag"},
-                                           {"id": emb, "object": "model", "created": now, "owned_by": "rag"}]}
-
-    @app.post("/v1/chat/completions", tags=["openai"])
-    async def chat(req: ChatRequest):
-        """The last user message is the question, earlier user/assistant turns the history.
-        The text keeps its `[n]` markers; `choices[0].message.citations` and top-level
-        `citations` carry the verified quotes, `refused` says whether it declined. Streaming
-        sends the verified text only (a draft cannot be taken back from a chat client)."""
-        turns = [m for m in req.messages if m.role in ("user", "assistant")]
-        if not turns or turns[-1].role != "user":
-            raise InputError("the last message must be the user's question")
-        history = [{"role": m.role, "content": _text_of(m.content)} for m in turns[:-1]]
-        gen = run_answer(_text_of(turns[-1].content), history, req.k, req.date_from, req.date_to)
-        ticket = slot()
-        cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
-        head = {"id": cid, "created": created, "model": req.model}
-
-        def extra(a: Answer) -> dict:
-            return {"citations": [c.to_dict() for c in a.citations], "refused": a.refused}
-        if not req.stream:
-            async with ticket:
-                a = await final_answer(gen)
-            msg = {"role": "assistant", "content": a.text, **extra(a)}
-            return {**head, "object": "chat.completion", **extra(a),
-                    "choices": [{"index": 0, "message": msg, "finish_reason": "stop", "logprobs": None}]}
-
-        def chunk(delta: dict, finish=None, **more) -> str:
-            body = {**head, "object": "chat.completion.chunk", **more,
-                    "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}]}
-            return f"data: {json.dumps(body, ensure_ascii=False)}\n\n"
-
-        def frame(item):
-            if item is None:
-                return "data: [DONE]\n\n"
-            if isinstance(item, Answer):
-                return (chunk({"content": item.text}) +
-                        chunk({"citations": extra(item)["citations"]}, "stop", **extra(item)))
-            if isinstance(item, Exception):
-                status = _status_of(item) if isinstance(item, RagError) else 500
-                return f"data: {json.dumps({'error': {'message': str(item), 'code': status}}, ensure_ascii=False)}\n\n"
-            return None   # drafts are not sent
-
-        return sse(gen, ticket, frame, first=chunk({"role": "assistant", "content": ""}))
-
-    @app.post("/v1/embeddings", tags=["openai"])
-    async def embeddings(req: EmbeddingsRequest):
-        """The index's embedder (multilingual-e5). e5 needs a role: an input starting with
-        "query: " or "passage: " is embedded in that role (prefix as e5 was trained), an
-        input without one as a query. Clients such as rag's `openai:` embedder add the
-        prefixes themselves, as they must for text-embeddings-inference or vLLM."""
-        texts = [req.input] if isinstance(req.input, str) else req.input
-        if not texts or len(texts) > MAX_EMBED_INPUTS:
-            raise InputError(f"input must hold 1 to {MAX_EMBED_INPUTS} strings, got {len(texts)}")
-        if any(not t.strip() for t in texts):
-            raise InputError("input strings must not be empty")
-
-        def embed() -> np.ndarray:
-            emb = ix().embedder
-            roles, bare = zip(*(_split_role(t) for t in texts))
-            out = np.zeros((len(texts), emb.dim), np.float32)
-            for role in ("query", "passage"):
-                idx = [i for i, r in enumerate(roles) if r == role]
-                for b in range(0, len(idx), EMBED_BATCH):
-                    part = idx[b:b + EMBED_BATCH]
-                    out[part] = emb.embed_batch([bare[i] for i in part], role)
-            return out
-        vecs = await run_in_threadpool(embed)
-        if req.dimensions is not None and req.dimensions != vecs.shape[1]:
-            raise InputError(f"dimensions={req.dimensions} is not offered: this model gives {vecs.shape[1]}")
-        if req.encoding_format == "base64":
-            data = [base64.b64encode(v.astype("<f4").tobytes()).decode() for v in vecs]
-        else:
-            data = [v.tolist() for v in vecs]
-        return {"object": "list", "model": req.model, "usage": {"prompt_tokens": 0, "total_tokens": 0},
-                "data": [{"object": "embedding", "index": i, "embedding": e} for i, e in enumerate(data)]}
-
+    from .service_openai import add_routes
+    add_routes(app, svc)
     return app
 
 

@@ -308,6 +308,12 @@ def test_gate_runs_one_at_a_time_and_bounds_the_queue():
         assert order == ["a", "b"] and gate.waiting == 0
         async with gate.enter():
             pass
+        gate.enter()   # a streamed response dropped before its body started still frees its place
+        assert gate.pending == 0
+        solo = Gate(0)   # no queue: one runs, the next is refused
+        async with solo.enter():
+            with pytest.raises(ServiceError):
+                solo.enter()
     asyncio.run(run())
 
 
