@@ -320,7 +320,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def answer_route(req: AnswerRequest):
         """`Answer.to_dict()`; with `"stream": true`, events `delta` (the model's draft; may be
         replaced), then `answer` (the verified Answer: render this one), or `error`."""
-        gen = svc.run_answer(req.question, req.history, req.k, req.date_from, req.date_to)
+        history = [{"role": m.role, "content": _text_of(m.content)} if isinstance(m, Message) else tuple(m)
+                   for m in req.history or []]
+        gen = svc.run_answer(req.question, history, req.k, req.date_from, req.date_to)
         ticket = svc.slot()
         if not req.stream:
             async with ticket:

@@ -117,6 +117,9 @@ def test_answer_and_search(server):
     follow = post(f"{server}/v1/answer", json={
         "question": "那每斤卖多少钱？", "history": [["南山村的樱桃今年预计产量是多少？", "180万斤"]]}).json()
     assert "25元至40元" in follow["text"]
+    as_messages = post(f"{server}/v1/answer", json={"question": "那每斤卖多少钱？", "history": [
+        {"role": "user", "content": "南山村的樱桃今年预计产量是多少？"}, {"role": "assistant", "content": "180万斤"}]}).json()
+    assert as_messages["text"] == follow["text"] and "樱桃" in as_messages["standalone_question"]
 
 
 def test_answer_stream_sends_events_then_the_answer(server):
