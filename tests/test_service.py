@@ -29,6 +29,9 @@ Q = "地铁9号线二期工程全长多少公里？"
 E5 = "intfloat/multilingual-e5-small"
 
 
+SERVED: dict[str, Path] = {}   # base URL -> the index folder it serves
+
+
 @contextlib.contextmanager
 def serving(index_dir, workers: int, llm: str, *extra: str):
     """`rag serve` over a private copy of `index_dir`, up and answering /healthz."""
@@ -54,6 +57,7 @@ def serving(index_dir, workers: int, llm: str, *extra: str):
             if time.monotonic() > deadline:
                 pytest.fail("rag serve did not come up in 180 s")
             time.sleep(0.3)
+        SERVED[base] = d / "ix"
         yield base
     finally:
         proc.terminate()
@@ -221,6 +225,13 @@ def test_writes_need_a_key(server):
     assert r.status_code == 404 and "ferry-route" in error_of(r)
     hits = get(f"{server}/v1/search", params={"q": "渡轮航线单程航行时间", "k": 5}).json()["hits"]
     assert all(h["article_id"] != "ferry-route" for h in hits)
+
+
+def test_a_write_while_another_process_writes_gets_503(server):
+    from vectorstore import Generations
+    with Generations(SERVED[server]).writer(timeout=5):
+        r = post(f"{server}/v1/articles", json={"articles": [FERRY]}, headers={"X-API-Key": KEY})
+    assert r.status_code == 503 and "another process is writing" in error_of(r) and r.headers["retry-after"]
 
 
 @pytest.mark.slow
