@@ -78,7 +78,10 @@ async def level(base: str, route: str, clients: int, pool: list[str], max_second
 
 
 def start_server(index: Path, workers: int, port: int, log) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # a fresh RAG_HOME: the query-vector cache starts empty on every run (shared models)
+    sys.path.insert(0, str(ROOT))
+    from rag.paths import models_dir
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RAG_MODELS": str(models_dir()), "RAG_HOME": str(index.parent / "home")}
     return subprocess.Popen([sys.executable, "-m", "rag.cli", "--index", str(index), "serve", "--port", str(port),
                              "--workers", str(workers), "--llm", "extractive"], env=env, stdout=log, stderr=log)
 
