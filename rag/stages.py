@@ -51,7 +51,7 @@ class Decision:
         return {"stage": self.stage, "refused": self.refused, "reason": self.reason,
                 "score": None if self.score is None else round(self.score, 4), "threshold": self.threshold,
                 "candidate": None if c is None else {"source": c.source, "quote": c.quote, "chunk_id": c.hit.chunk_id,
-                                                     "features": {k: round(v, 4) for k, v in c.features.items()},
+                                                     "features": {k: None if v is None else round(v, 4) for k, v in c.features.items()},
                                                      "why_not": c.why_not, "blocked": c.blocked}}
 
 

@@ -137,3 +137,12 @@ def test_a_citation_says_how_many_others_reprinted_the_story(tmp_path, rag_home)
     c = a.citations[0]
     assert c.article_id == "later" and c.also_reported_by == 1 and c.earliest["id"] == "first"
     assert "另有1家转载" in render_answer(a) and "first" in render_answer(a)
+
+
+def test_a_signal_the_backend_cannot_give_weighs_nothing():
+    # Milvus' fused hybrid_search returns no per-channel dense score: that is not similarity 0
+    from rag.answerability import load
+    d = load()
+    base = {n: m for n, m in zip(d.names, d.mean)}
+    assert d.score({**base, "dense": None}) == pytest.approx(d.score(base))
+    assert d.score({**base, "dense": 0.0}) < d.score(base)

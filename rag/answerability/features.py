@@ -58,7 +58,7 @@ def _coverage(weights: dict[str, float], text: str) -> float:
     return sum(w for t, w in weights.items() if t in text) / total if total else 0.0
 
 
-def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_missing_terms: int) -> dict[str, float]:
+def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_missing_terms: int) -> dict[str, float | None]:
     """The signals of one candidate; also records its constraint violations on it."""
     terms = salient_terms(question)
     weights = {t: max(idf(t), 0.1) for t in terms}
@@ -84,7 +84,9 @@ def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_mi
         "cov_sent": _coverage(weights, quote),
         "cov_ctx": _coverage(weights, ctx),
         "cov_rare": float(rare is not None and rare in ctx),
-        "dense": float(h.dense_score) if h.dense_score is not None else 0.0,
+        # None when the backend fused without per-channel scores (Milvus' hybrid_search):
+        # a missing signal must weigh nothing, not count as zero similarity
+        "dense": float(h.dense_score) if h.dense_score is not None else None,
         "top_rank": 1.0 / (1.0 + cand.rank),
         "kind_asked": float(cons.kind is not None),
         "kind_missing": float(kind is False),

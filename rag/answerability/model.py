@@ -26,7 +26,9 @@ class Decider:
         """Probability that the quote answers the question."""
         z = self.bias
         for n, m, s, w in zip(self.names, self.mean, self.scale, self.weights):
-            z += w * (feats.get(n, 0.0) - m) / s
+            v = feats.get(n)
+            if v is not None:   # a signal the backend could not give weighs nothing (it sits at its mean)
+                z += w * (v - m) / s
         return sigmoid(z)
 
     def to_dict(self) -> dict:
