@@ -152,14 +152,24 @@ class MilvusSnapshot:
                     AnnSearchRequest([sq], "sparse", sparse_p, depth, expr=expr)]
             # all candidates, then our tie order (score, then chunk id), as the FAISS backend
             res = self.client.hybrid_search(chk, reqs, RRFRanker(rrf_k), limit=2 * depth, output_fields=["id"])[0]
-            top = sorted(((float(h["distance"]) * weights[0], int(h["id"])) for h in res), key=lambda t: (-t[0], t[1]))
-            return [Fused(i, s) for s, i in top[:k]]
+            top = sorted(((float(h["distance"]) * weights[0], int(h["id"])) for h in res), key=lambda t: (-t[0], t[1]))[:k]
+            # the fused result carries no per-channel score; the answerability decision wants the
+            # dense one, so read the k winners' vectors back and take the inner product here
+            sims = self._dense_scores(chk, [i for _, i in top], query_vec)
+            return [Fused(i, s, dense=(None, sims[i]) if i in sims else None) for s, i in top]
         channels = {}
         if use_dense:
             channels["dense"] = self._one(chk, [np.asarray(query_vec, np.float32).tolist()], "dense", dense_p, depth, expr)
         if use_sparse:
             channels["bm25"] = self._one(chk, [sq], "sparse", sparse_p, depth, expr)
         return rrf(channels, {"dense": weights[0], "bm25": weights[1]}, rrf_k, k)
+
+    def _dense_scores(self, coll, ids: list[int], query_vec) -> dict[int, float]:
+        if not ids:
+            return {}
+        rows = self.client.get(coll, ids=ids, output_fields=["id", "dense"])
+        q = np.asarray(query_vec, np.float32)
+        return {int(r["id"]): float(np.asarray(r["dense"], np.float32) @ q) for r in rows}
 
     def _one(self, coll, data, field, params, limit, expr) -> tuple[np.ndarray, np.ndarray]:
         res = self.client.search(coll, data, anns_field=field, search_params=params, limit=limit, filter=expr,
