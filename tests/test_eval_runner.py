@@ -139,3 +139,9 @@ def test_index_is_accepted_before_or_after_the_subcommand(tmp_path):
     assert p.parse_args(["--index", "D", "search", "q"]).index == "D"
     assert p.parse_args(["search", "q", "--index", "E"]).index == "E"
     assert p.parse_args(["stats"]).index is None
+
+
+def test_each_citation_is_checked_against_the_claim_it_stands_behind():
+    assert runner._claims("中信银行：200万元[1]；泰隆银行：80万元[2]") == {1: "200万元", 2: "80万元"}
+    assert runner._claims("3天[1]") == {1: "3天"}
+    assert runner._claims("青山水库：资料中没有找到；南山樱桃：50吨[1]") == {1: "50吨"}

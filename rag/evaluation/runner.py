@@ -58,6 +58,16 @@ def _chunk_rank_by_text(hits, q: Question) -> tuple[int | None, int | None]:
     return c, a
 
 
+def _claims(text: str) -> dict[int, str]:
+    """What each [n] marker stands behind: the text since the previous marker, without a
+    half's label ("青山水库：资料中没有找到；南山樱桃：50吨[1]" -> {1: "50吨"})."""
+    out, last = {}, 0
+    for m in _MARKS.finditer(text):
+        out[int(m.group()[1:-1])] = re.split(r"[：；;]", text[last:m.start()])[-1].strip("，, ")
+        last = m.end()
+    return out
+
+
 def score_answer(q: Question, ans, index: Index) -> dict:
     text = _MARKS.sub("", ans.text).strip() if not ans.refused else ""
     res = {"refused": ans.refused}
@@ -71,10 +81,11 @@ def score_answer(q: Question, ans, index: Index) -> dict:
     else:
         res["correct"] = ans.refused
     verified = []
+    claims = _claims(ans.text) if not ans.refused else {}
     for c in ans.citations:
         art = index.article(c.article_id)
         verbatim = bool(art) and art["body"][c.start:c.end] == c.quote
-        verified.append(verbatim and answer_supported(text or c.quote, [c.quote]))
+        verified.append(verbatim and answer_supported(claims.get(c.n) or text or c.quote, [c.quote]))
     res["citations"] = len(ans.citations)
     res["citations_precise"] = sum(verified)
     return res
