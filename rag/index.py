@@ -330,17 +330,21 @@ class Index:
     def reindex(self, progress: Progress | None = None) -> IngestReport:
         """Rebuild every store from the stored article bodies (after a config change or damage)."""
         source = self._readable_chunkstore()
-        arts = []
+        arts, reprints = [], {}
         for row in source.articles():
             d = source.article(row["id"])
             arts.append(Article(id=d["id"], title=d["title"], body=d["body"], date=d["date"],
                                 authors=d["authors"], url=d["url"], source=d["source"], meta=d["meta"]))
+            reprints[d["id"]] = source.reprints(d["id"])   # the groups live beside the articles, not in them
         source.close()
         report = IngestReport()
         with self._write(fresh=True) as w:
             for a in arts:
                 w.upsert(a, report)
             w.embed_pending(progress)
+            for canonical, recs in reprints.items():
+                for r in recs:
+                    w.chunks.add_reprint(canonical, r)
         return report
 
     def _readable_chunkstore(self) -> ArticleStore:

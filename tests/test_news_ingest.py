@@ -163,6 +163,12 @@ def test_reprints_are_grouped_under_the_indexed_article_and_earliest_is_recorded
     assert again.stats()["generation"] == gen and rep.commits == 0
     assert sorted(rep.unchanged) == ["late", "other"]
     assert len(again.article("late")["also_reported_by"]) == 2
+    monkeypatch.undo()
+    # a rebuild from the stored articles keeps the groups
+    rebuilt = Index(tmp_path / "ix", embedder=CharGrams())
+    rebuilt.reindex()
+    assert [r["id"] for r in rebuilt.article("late")["also_reported_by"]] == ["early", "copy"]
+    assert rebuilt.ingest_stats()["reprint_groups"] == 1
 
 
 def test_killed_ingest_resumes_without_redoing_or_duplicating(tmp_path):
