@@ -264,7 +264,9 @@ def test_sixteen_concurrent_answers_over_four_workers(server4):
         texts.setdefault(q, set()).add(r.json()["text"])
     assert all(len(v) == 1 for v in texts.values()), texts   # same question, same answer on every worker
     assert "12.6公里" in next(iter(texts[Q]))
-    assert len({r.headers["x-rag-worker"] for r in responses}) >= 2
+    # which worker accepts a connection is the kernel's choice: on a busy machine one worker
+    # may take all 16, so the spread is not asserted (test_a_posted_article_reaches_every_worker
+    # checks that the workers share the index)
 
 
 def test_index_built_through_the_remote_embedder(server, tmp_path, fixture_index_dir):
