@@ -232,3 +232,13 @@ def test_cli_killed_after_first_commit_then_rerun_completes(tmp_path):
     assert len(rep["unchanged"]) + len(rep["added"]) + len(rep["reprints"]) == 40
     st = Index(ix_dir).stats()
     assert st["articles"] == first + len(rep["added"]) and st["chunks"] == st["dense"] == st["bm25"]
+
+
+def test_cli_ingest_flags_parse_and_bad_field_is_a_clear_error(tmp_path, capsys):
+    args = cli.build_parser().parse_args(["ingest", "f.jsonl.xz", "--field", "date=published", "--field", "body=text",
+                                          "--limit", "2000", "--year", "2023", "--batch", "100"])
+    assert (args.field, args.limit, args.year, args.batch) == (["date=published", "body=text"], 2000, 2023, 100)
+    assert cli.main(["--index", str(tmp_path / "ix"), "ingest", "x.jsonl", "--field", "published"]) == 1
+    assert "bad --field 'published'" in capsys.readouterr().err
+    assert cli.main(["--index", str(tmp_path / "ix"), "ingest", "x.jsonl", "--field", "summary=x"]) == 1
+    assert "unknown field 'summary'" in capsys.readouterr().err
