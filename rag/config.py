@@ -12,6 +12,9 @@ from . import paths
 from .errors import ConfigError
 
 # Settings that shape what is stored in an index: changing them needs a rebuild.
+# min_evidence: the extractive threshold the fitted answerability model replaced
+RETIRED = ("min_evidence",)
+
 INDEX_KEYS = ("embedder", "chunk_size", "chunk_overlap", "title_enhance")
 
 
@@ -36,7 +39,6 @@ class Config:
     n_ctx: int = 4096
     max_question_chars: int = 1000
     fallback_extractive: bool = True  # serve an extractive answer when the LLM's fails checks
-    min_evidence: float = 0.34        # refusal threshold on the best evidence score (0..1)
     # Where the index keeps its stores. A new index takes them from RAG_BACKEND / RAG_MILVUS_URI;
     # an existing one from its saved config.json.
     backend: str = field(default_factory=paths.backend)   # "faiss" (local files) | "milvus"
@@ -65,7 +67,6 @@ class Config:
         need(64 <= self.context_tokens < self.n_ctx - self.max_new_tokens - 512,
              "context_tokens must leave room in n_ctx for the instructions and the answer")
         need(1 <= self.max_question_chars <= 20000, "max_question_chars not in 1..20000")
-        need(0 <= self.min_evidence <= 1, "min_evidence not in 0..1")
         need(self.backend in BACKENDS, f"backend must be one of {sorted(BACKENDS)}, got {self.backend!r}")
         need(not self.uri.lower().startswith(("http:", "https:", "tcp:", "grpc:"))
              or re.fullmatch(r"https?://[^/\s:]+(:\d+)?/?", self.uri) is not None,
@@ -77,6 +78,8 @@ class Config:
     @classmethod
     def from_dict(cls, d: dict) -> "Config":
         known = {f.name for f in fields(cls)}
+        # settings an older release saved and this one no longer reads
+        d = {k: v for k, v in d.items() if k not in RETIRED}
         unknown = set(d) - known
         if unknown:
             raise ConfigError(f"unknown config keys: {sorted(unknown)}")

@@ -97,22 +97,10 @@ def make_citation(n: int, hit: Hit, a: int, b: int) -> Citation:
                     chunk_id=hit.chunk_id, start=hit.start + a, end=hit.start + b, score=hit.score)
 
 
-def quote_is_relevant(question: str, quote: str) -> bool:
-    """The quote must share a content term with the question and not contradict its ordinals."""
-    if not ordinals_agree(question, quote):
-        return False
-    terms = salient_terms(question)
-    if not terms:
-        return True
-    qn = normalize(quote)
-    return any(t in qn for t in terms)
-
-
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
 # what may follow a number as its unit: 200亿元, 2400平方米, 44.88万人, 70%, 50GWh
 _UNIT = re.compile(r"\d+(?:\.\d+)?(?:%|GWh|[万亿千百]?(?:平方米|平方公里|公里|人次|元|人|户|米|吨|天|年|月|日|家|个|项|件|所|支|辆|台|秒|名|次|成|倍|座|亩|份|位|条|度|分钟|小时|周|岁|斤)|[万亿])?")
-_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批号季轮个]?")
 
 
 def with_units(answer: str, quote: str) -> str:
@@ -124,12 +112,6 @@ def with_units(answer: str, quote: str) -> str:
         if _NUM.match(m.group()).group() == a:
             return m.group()
     return answer
-
-
-def ordinals_agree(question: str, text: str) -> bool:
-    """第二届 in the question is not answered by a sentence about 第一届."""
-    t = normalize(text)
-    return all(o in t for o in _ORDINAL.findall(normalize(question)))
 
 
 def answer_supported(answer: str, quotes: list[str]) -> bool:

@@ -146,3 +146,8 @@ def test_a_signal_the_backend_cannot_give_weighs_nothing():
     base = {n: m for n, m in zip(d.names, d.mean)}
     assert d.score({**base, "dense": None}) == pytest.approx(d.score(base))
     assert d.score({**base, "dense": 0.0}) < d.score(base)
+
+
+def test_an_index_saved_with_the_retired_evidence_threshold_still_opens():
+    from rag.config import Config
+    assert Config.from_dict({"min_evidence": 0.3, "k": 7}).k == 7
