@@ -91,7 +91,6 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
     quote_n, ctx_n = normalize(quote), normalize(context)
     out = []
     art_year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
-    art_month = int(article_date[5:7]) if article_date and len(article_date) >= 7 and article_date[5:7].isdigit() else None
     if c.years:
         in_quote, in_ctx = _years_in(quote_n), _years_in(ctx_n)
         if not any(y in in_quote or y in in_ctx for y in c.years):

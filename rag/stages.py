@@ -90,11 +90,26 @@ class Run:
 # ---------------------------------------------------------------------------- stages
 def rewrite(run: Run) -> None:
     run.standalone = rewrite_followup(run.question, run.history, run.model)
-    run.constraints = of_question(run.standalone)
+    run.constraints = of_question(run.standalone, run.as_of)
+    run.window = time_window(run.standalone, run.as_of)
+
+
+TIME_POOL = 3   # with an explicit date, retrieve this many times k and let rerank prefer the period
 
 
 def retrieve(run: Run) -> Decision | None:
-    run.hits = search(run.index, run.standalone, run.k, **run.filters)
+    """Hybrid search. A relative time (昨天, 上周, 最近) restricts to its period, unless the
+    caller gave dates; an explicit one (2023年8月) widens the pool for rerank to prefer it."""
+    w, filters, k = run.window, dict(run.filters), run.k
+    if w is not None and w.relative and not ({"date_from", "date_to"} & set(filters)):
+        filters.update(date_from=w.start.isoformat(), date_to=w.end.isoformat())
+        run.notes.append(f"“{w.words}”按{run.as_of.isoformat()}理解为{w.label()}")
+    elif w is not None:
+        k = run.k * TIME_POOL
+    run.hits = search(run.index, run.standalone, k, **filters)
+    if not run.hits and filters != run.filters:
+        run.notes.append(f"{w.label()}没有相关文章，已在全部文章中查找")
+        run.hits = search(run.index, run.standalone, run.k, **run.filters)
     run.timings["retrieve_ms"] = (time.perf_counter() - run.t0) * 1000
     if not run.hits:
         return Decision("retrieve", True, "没有找到与问题相关的文章（no article matched the question）")
@@ -102,7 +117,13 @@ def retrieve(run: Run) -> Decision | None:
 
 
 def rerank(run: Run) -> None:
-    """Slot for a reranker. None ships offline for Chinese (docs/EVALS.md); fusion order stands."""
+    """Prefer articles published in the question's period (stable: fusion order otherwise).
+    The slot for a learned reranker too: none ships offline for Chinese (docs/EVALS.md)."""
+    w = run.window
+    if w is not None and not w.relative:
+        a, b = w.start.isoformat(), w.end.isoformat()
+        inside = [h for h in run.hits if h.date and a[:len(h.date)] <= h.date <= b]
+        run.hits = (inside + [h for h in run.hits if h not in inside])[:run.k]
 
 
 def select_context(run: Run) -> Decision | None:

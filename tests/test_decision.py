@@ -151,3 +151,20 @@ def test_a_signal_the_backend_cannot_give_weighs_nothing():
 def test_an_index_saved_with_the_retired_evidence_threshold_still_opens():
     from rag.config import Config
     assert Config.from_dict({"min_evidence": 0.3, "k": 7}).k == 7
+
+
+def test_relative_time_restricts_to_its_period_and_the_answer_says_so(tmp_path, rag_home):
+    from datetime import date
+
+    from rag.index import Index
+    from rag.qa import answer
+    ix = Index(tmp_path / "ix")
+    ix.add_articles([
+        Article(id="old", title="市区限电通知", body="本报讯 市供电公司通知，城东片区将停电检修，时长6小时。", date="2023-08-01"),
+        Article(id="new", title="市区限电通知", body="本报讯 市供电公司通知，城东片区将停电检修，时长3小时。", date="2023-08-19")])
+    a = answer("昨天通知的城东片区停电检修时长是多少小时？", llm="extractive", index=ix, as_of=date(2023, 8, 20))
+    assert not a.refused and a.citations[0].article_id == "new" and "3小时" in a.text
+    assert "2023-08-19" in a.text and any("昨天" in n for n in a.notes)
+    # an explicit date is preferred, not required
+    b = answer("8月1日通知的城东片区停电检修时长是多少小时？", llm="extractive", index=ix, as_of=date(2023, 8, 20))
+    assert b.citations and b.citations[0].article_id == "old"
