@@ -90,7 +90,9 @@ class Run:
 # ---------------------------------------------------------------------------- stages
 def rewrite(run: Run) -> None:
     run.standalone = rewrite_followup(run.question, run.history, run.model)
-    run.constraints = of_question(run.standalone, run.as_of)
+    # 今年/去年 are not turned into year constraints: a reader's "this year" is often the
+    # article's, not the clock's (the seed set, dated 2025, asked in 2026, lost a question)
+    run.constraints = of_question(run.standalone)
     run.window = time_window(run.standalone, run.as_of)
 
 
