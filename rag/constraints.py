@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .text import normalize
+from .units import asked_units, carries_unit
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 _MONTH = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月(?!份?[底初中]?\s*\d)")
@@ -37,6 +38,7 @@ class Constraints:
     kind: str | None = None      # number | date | person | place | None (free text)
     periods: list[str] = field(default_factory=list)   # 一季度, 上半年, 全年 …
     question: str = ""           # normalized: what it already says is not an answer
+    units: frozenset[str] | None = None   # 爽约几次 -> {次}: a number carrying one of them answers
 
     def to_dict(self) -> dict:
         return {"years": self.years, "months": self.months, "ordinals": self.ordinals, "kind": self.kind,
@@ -67,7 +69,7 @@ def of_question(question: str, as_of: date | None = None) -> Constraints:
     return Constraints(years=sorted(set(years)), months=sorted(set(months)),
                        ordinals=_ORDINAL.findall(q), kind=answer_kind(q),
                        periods=sorted(set(_PERIOD.findall(q))),
-                       question=q)
+                       question=q, units=asked_units(q) if answer_kind(q) == "number" else None)
 
 
 def _years_in(text: str) -> set[int]:
@@ -78,10 +80,10 @@ def _months_in(text: str) -> set[int]:
     return {int(m) for m in re.findall(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月", text)}
 
 
-YEAR, MONTH, PERIOD, ORDINAL = "year", "month", "period", "ordinal"
+YEAR, MONTH, PERIOD, ORDINAL, UNIT = "year", "month", "period", "ordinal", "unit"
 # refuse outright: a 2020 figure for 2021, June's for April's, 二季度 for 一季度, 第一届 for 第二届
 # (on 1,000 CMRC 2018 twins no quote holding the gold answer broke any of them: docs/EVALS.md)
-HARD = (YEAR, MONTH, PERIOD, ORDINAL)
+HARD = (YEAR, MONTH, PERIOD, ORDINAL, UNIT)
 _PERIOD = re.compile(r"前三季度|[一二三四1-4]季度|[上下]半年|全年|年初|年底|年末")
 
 
@@ -113,6 +115,12 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
     for o in c.ordinals:
         if o not in quote_n and o not in ctx_n:
             out.append((ORDINAL, f"问的是{o}，引文没有提到"))
+    # asked 爽约几次 or 哪一年, a sentence without such a number cannot be the answer, however
+    # close its topic (the news set's commonest near-miss: the figure asked is not given)
+    if c.units and not carries_unit(quote_n, c.units):
+        out.append((UNIT, f"问的是多少{min(c.units, key=lambda u: (len(u), u))}，引文没有这样的数"))
+    if c.kind == "date" and _YEAR_ASKED.search(c.question) and kind_matches("date", quote_n, c.question) is False:
+        out.append((UNIT, "问的是哪一年，引文没有给出年份"))
     return out
 
 

@@ -29,7 +29,8 @@ from .retriever import search
 from .span import answer_span
 from .text import normalize
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
-from .verify import Parsed, answer_supported, locate_quote, make_citation, parse, salient_terms, with_units
+from .units import asked_units, carries_unit, complete
+from .verify import Parsed, answer_supported, locate_quote, make_citation, parse, salient_terms
 
 # Cosine of the best sentence for a question with no Chinese (English): e5 bridges the
 # languages, term coverage cannot, so this decides instead of the answerability model.
@@ -185,6 +186,10 @@ def verify(run: Run) -> Decision | None:
         run.parsed = p = parse(run.raw)
         if p.says_unanswerable:
             return Decision("generate", True, "模型判断资料中没有答案（the model found no answer in the sources）")
+        why = answer_unfit(run.standalone, p.answer) if p.answer else None
+        if why:
+            run.notes.append(f"the model's answer {p.answer[:20]!r} {why}; the quote stands without it")
+            p.answer = None
         for quote, nums in p.quotes:
             loc = locate_quote(quote, nums, run.context)
             if loc is None:
@@ -278,10 +283,10 @@ def assemble(run: Run, decision: Decision) -> Answer:
         _reprints(run.index, cite)
         cites = [cite]
         if c.answer:
-            text = with_units(c.answer, cite.quote)
+            text = complete(c.answer, cite.quote)
         else:
             span = answer_span(run.standalone, cite.quote)
-            text = cite.quote[span[0]:span[1]] if span else cite.quote
+            text = complete(cite.quote[span[0]:span[1]], cite.quote[span[0]:]) if span else cite.quote
         text += "[1]"
         if run.window is not None and run.window.relative:
             text += f"（“{run.window.words}”按{run.window.label()}理解）"
@@ -303,6 +308,19 @@ def _reprints(index: Index, cite: Citation) -> None:
         cite.also_reported_by = len(art["also_reported_by"])
         if art["earliest"]["id"] != cite.article_id:
             cite.earliest = art["earliest"]
+
+
+def answer_unfit(question: str, answer: str) -> str | None:
+    """Why the model's short answer cannot stand (None when it can): it only repeats the
+    question's words (asked 是哪位选手的教练, "井村雅代"), or it is a number without the unit
+    asked for (asked 爽约几次, "30天")."""
+    a = normalize(answer).strip("。.，,；; ")
+    if len(a) >= 2 and a in normalize(question):
+        return "only repeats the question"
+    units = asked_units(question)
+    if units and re.search(r"\d", a) and not carries_unit(a, units):
+        return f"is not a number of {'/'.join(sorted(units)[:3])}"
+    return None
 
 
 def _evidence(ranked, hit: Hit, a: int, b: int) -> float:

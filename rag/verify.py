@@ -103,17 +103,6 @@ _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
 _UNIT = re.compile(r"\d+(?:\.\d+)?(?:%|GWh|[万亿千百]?(?:平方米|平方公里|公里|人次|元|人|户|米|吨|天|年|月|日|家|个|项|件|所|支|辆|台|秒|名|次|成|倍|座|亩|份|位|条|度|分钟|小时|周|岁|斤)|[万亿])?")
 
 
-def with_units(answer: str, quote: str) -> str:
-    """A bare number answer ("200") gets the unit the quote gives it ("200亿元")."""
-    a = answer.strip()
-    if not re.fullmatch(r"\d+(?:\.\d+)?", a):
-        return answer
-    for m in _UNIT.finditer(re.sub(r"\s+", "", quote)):
-        if _NUM.match(m.group()).group() == a:
-            return m.group()
-    return answer
-
-
 def answer_supported(answer: str, quotes: list[str]) -> bool:
     """Every number in the answer, with its unit, and most of its Chinese characters are in
     the quotes."""

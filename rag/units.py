@@ -1,0 +1,110 @@
+"""Numbers with their units: what a 多少X question asks for, and an answer that keeps its unit.
+
+A reader asking 续航提升到了多少 wants "205km", not "205"; asked 爽约几次, "30天" is not an
+answer however close the sentence is. Both need one notion of "a number carrying a unit",
+shared by the span cutter, the answer completion and the question's constraints.
+"""
+from __future__ import annotations
+
+import re
+
+from .text import normalize
+
+# Longest first, so 平方公里 wins over 公里 and 千瓦时 over 千瓦.
+UNIT_WORDS = tuple(sorted({
+    "平方米", "平方公里", "平方千米", "立方米", "公顷", "公里", "千米", "毫米", "厘米", "米", "千克", "公斤", "克", "吨", "斤",
+    "毫升", "升", "千瓦时", "千瓦", "兆瓦", "吉瓦", "瓦", "度", "摄氏度", "℃",
+    "人次", "架次", "辆次", "人", "户", "名", "位", "家", "个", "项", "件", "所", "支", "辆", "台", "架", "艘", "列",
+    "座", "亩", "份", "条", "套", "只", "头", "株", "枚", "张", "块", "本", "篇", "部", "册", "场", "届", "轮",
+    "局", "球", "分", "票", "层", "间", "例", "起", "宗", "笔", "批", "城", "国", "省", "所", "次", "倍", "成", "岁", "周岁",
+    "年", "个月", "月", "周", "天", "日", "小时", "个小时", "分钟", "秒", "个百分点", "百分点",
+    "元", "块钱", "美元", "欧元", "英镑", "日元", "韩元", "港元", "港币", "新元", "澳元", "加元", "卢布", "卢比", "人民币",
+}, key=len, reverse=True))
+# case-sensitive and listed: a free run of letters would take "2023 Apple" for a quantity
+_LATIN_UNIT = r"(?:km|kg|mm|cm|ml|mL|kWh|kW|MWh|MW|GWh|GW|TWh|mAh|Wh|GB|TB|MB|GHz|MHz|Hz|nm|min|m|g|t|L|W|h|s|G|T)(?![A-Za-z])"
+_NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+|[数上近几][十百千万亿])"
+_MAGNITUDE = r"[十百千万亿]*"
+UNIT = r"(?:" + "|".join(map(re.escape, UNIT_WORDS)) + "|" + _LATIN_UNIT + r"|%|％|‰)"
+# What may follow a number in the same quantity: 余/多, magnitudes, a unit (2100多元, 54.64万亿元)
+_TAIL = re.compile(r"\s*(?:余|多)?\s*" + _MAGNITUDE + r"\s*(?:" + UNIT + r")?(?:多|余)?")
+_SCORE = re.compile(r"\s*(?:比|:|：)\s*\d+")
+_SCORE_BEFORE = re.compile(r"\d+\s*(?:比|:|：)\s*$")
+
+# Units a reader treats as the same answer to 多少X (asked 多少名, 300人 answers).
+_SAME = [{"人", "名", "位", "人次"}, {"公里", "千米", "km"}, {"元", "块", "块钱", "美元", "欧元", "英镑", "日元", "韩元", "港元", "港币",
+         "新元", "澳元", "加元", "卢布", "卢比", "人民币"}, {"公斤", "千克", "kg"}, {"天", "日"}, {"小时", "个小时", "h"},
+         {"分钟", "min"}, {"个月", "月"}, {"岁", "周岁"}, {"点", "时", ":"}, {"米", "m"}, {"家", "个"}, {"座", "个", "城"},
+         {"%", "％", "个百分点", "百分点", "成"}]
+_ASKED = re.compile(r"(?:多少|几)\s*[十百千万亿]*\s*")
+_WORD_UNIT = {"钱": "元", "块钱": "元", "人口": "人", "人数": "人"}
+_TIME_OF_DAY = frozenset({"点", "时", ":"})
+
+
+def asked_units(question: str) -> frozenset[str] | None:
+    """The units a 多少X / 几X question accepts (钱 means 元, 多少名 also takes 人, 多少万元
+    takes 元); None when it names none (多少, 多少个国家, 多大年纪): nothing to check.
+    A unit character that starts a common word is that word (多少成本 asks about 成本, not
+    成 as tenths); "common" is jieba's dictionary frequency, not a list of our own."""
+    q = normalize(question)
+    for m in _ASKED.finditer(q):
+        rest = q[m.end():m.end() + 8]
+        if rest.startswith("点"):
+            return _TIME_OF_DAY
+        word = next((w for w in _WORD_UNIT if rest.startswith(w)), None)
+        unit = _WORD_UNIT[word] if word else next((u for u in UNIT_WORDS if rest.startswith(u)), None)
+        if unit is None or unit == "个":
+            continue
+        longer = rest[:len(word or unit) + 1]
+        if word is None and len(longer) > len(unit) and longer not in UNIT_WORDS and _word_freq(longer) >= _COMMON_WORD:
+            continue
+        return frozenset({unit}.union(*[g for g in _SAME if unit in g]))
+    return None
+
+
+_COMMON_WORD = 500   # 成本 4289, 年龄 3808, 元素 1914; unit+noun joins (次会, 名学, 座城) are 0-12
+
+
+def _word_freq(word: str) -> int:
+    import jieba
+    if not jieba.dt.initialized:
+        from .tokenize import tokenize
+        tokenize("")   # loads the dictionary the way the rest of the code does (quietly)
+    return jieba.dt.FREQ.get(word, 0)
+
+
+def carries_unit(text: str, units: frozenset[str]) -> bool:
+    """Whether some number in `text` is followed by one of `units` (3天, 2100多元, 1.2万人,
+    上千人, 下午3时). Lenient on purpose: a false match only lets the other checks decide."""
+    t = normalize(text)
+    for m in re.finditer(_NUM, t):
+        after = re.sub(r"^\s*(?:余|多)?\s*[十百千万亿]*\s*", "", t[m.end():m.end() + 12])
+        if any(after.startswith(u) for u in units):
+            return True
+    return False
+
+
+def complete(answer: str, quote: str) -> str:
+    """The answer with the rest of its quantity as the quote states it: "205" -> "205km",
+    "54.64万" -> "54.64万亿元", "6" in 以1比6 -> "1比6". Unchanged when the answer does not
+    end in a number, or does not occur in the quote as a whole number."""
+    a = answer.strip()
+    if not a or not re.search(r"[\d十百千万亿]$", a):
+        return answer
+    pattern = re.compile(r"(?<![\d.])" + r"\s*".join(map(re.escape, a)) + r"(?![\d])(?!\.\d)")
+    for m in pattern.finditer(quote):
+        head, tail = "", ""
+        if re.fullmatch(r"\d+", a):
+            before = _SCORE_BEFORE.search(quote[:m.start()])
+            after = _SCORE.match(quote, m.end())
+            if before:
+                head = before.group()
+            elif after:
+                tail = after.group()
+        if not tail:
+            t = _TAIL.match(quote, m.end())
+            tail = t.group().rstrip() if t else ""
+            if not re.search(r"[^\s多余]", tail):   # 多 alone (205多辆 without its unit) adds nothing
+                tail = ""
+        if head or tail:
+            return head + m.group() + tail
+    return answer

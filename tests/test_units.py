@@ -1,0 +1,71 @@
+"""Numbers keep their units: answers are completed from the quote, and a 多少X question is
+only answered by a number carrying X."""
+from rag.constraints import HARD, UNIT, of_question, violations
+from rag.stages import answer_unfit
+from rag.units import asked_units, carries_unit, complete
+
+
+def test_bare_and_cut_numbers_get_the_rest_of_their_quantity():
+    q = "总投资约200亿元的欣旺达50GWh动力电池项目"
+    assert complete("200", q) == "200亿元"
+    assert complete("50", q) == "50GWh"
+    assert complete("2400", "建成2400平方米的综合展厅") == "2400平方米"
+    assert complete("205", "该车 CLTC 工况续航提升至 205km，并支持快充") == "205km"
+    assert complete("54.64万", "全国涉农贷款余额54.64万亿元，同比增长16.0%") == "54.64万亿元"
+    assert complete("13亿", "为三支私募基金募集约13亿新元") == "13亿新元"
+    assert complete("26", "有意再采购26架“阵风”战机") == "26架"
+    assert complete("2100", "给卖家转了2100多元") == "2100多元"
+
+
+def test_a_score_is_both_sides():
+    assert complete("6", "中国女足以1比6不敌英格兰") == "1比6"
+
+
+def test_complete_leaves_what_it_cannot_place():
+    assert complete("3天", "退税流程从20天减到3天") == "3天"          # already has its unit
+    assert complete("16", "同比增长16.0%") == "16"                   # not a whole number there
+    assert complete("2023", "2023 Apple发布会") == "2023"             # letters are not a unit
+    assert complete("罗月娥", "党委书记罗月娥表示") == "罗月娥"
+
+
+def test_asked_units():
+    assert asked_units("预约后爽约几次会被冻结？") == {"次"}
+    assert "km" in asked_units("续航有多少公里？") and "千米" in asked_units("续航有多少公里？")
+    assert "元" in asked_units("罚了多少钱？") and "元" in asked_units("投资多少万元？")
+    assert "人" in asked_units("有多少名学生？")
+    assert asked_units("续航提升到了多少？") is None
+    assert asked_units("有多少个国家参加？") is None                  # 个 alone says nothing
+    assert asked_units("遇难女子多大年纪？") is None
+
+
+def test_carries_unit():
+    assert carries_unit("爽约2次将被冻结", frozenset({"次"}))
+    assert not carries_unit("冻结预约资格30天", frozenset({"次"}))
+    assert carries_unit("上千人参加了活动", asked_units("多少名"))
+    assert carries_unit("约1.2万人", asked_units("多少人"))
+    assert carries_unit("下午3时开始", asked_units("几点"))
+    assert carries_unit("共有八年", asked_units("几年"))
+
+
+def test_a_sentence_without_the_asked_number_is_blocked():
+    c = of_question("在丁香园分享经历的站友，高考一共考了多少分？")
+    found = violations(c, "这篇帖子在站内吸引了4200位站友点赞。", "", "2023-08-01")
+    assert [k for k, _ in found] == [UNIT] and UNIT in HARD
+    assert violations(c, "他高考考了612分，被录取。", "", "2023-08-01") == []
+    y = of_question("杨帆是从哪一年开始担任总经理的？")
+    assert [k for k, _ in violations(y, "总经理杨帆对上述违法行为直接负责。", "", None)] == [UNIT]
+    assert violations(y, "杨帆自2019年起担任总经理。", "", None) == []
+
+
+def test_unfit_model_answers():
+    assert answer_unfit("井村雅代目前是哪位选手的专属教练？", "井村雅代")
+    assert answer_unfit("预约后爽约几次会被冻结？", "30天")
+    assert answer_unfit("预约后爽约几次会被冻结？", "2次") is None
+    assert answer_unfit("续航提升到了多少？", "205km") is None
+
+
+def test_the_asked_unit_is_a_whole_word():
+    assert asked_units("每台车能节约多少成本？") is None      # 成本, not 成 (tenths)
+    assert "人" in asked_units("有多少人口？")
+    assert asked_units("提高了多少个百分点？") and "个百分点" in asked_units("提高了多少个百分点？")
+    assert asked_units("要用几个月？") and "个月" in asked_units("要用几个月？")
