@@ -38,6 +38,8 @@ _SAME = [{"人", "名", "位", "人次"}, {"公里", "千米", "km"}, {"元", "�
 _ASKED = re.compile(r"(?:多少|几)\s*[十百千万亿]*\s*")
 _WORD_UNIT = {"钱": "元", "块钱": "元", "人口": "人", "人数": "人"}
 _TIME_OF_DAY = frozenset({"点", "时", ":"})
+_AGE = re.compile(r"多大年[纪龄]|多大岁数|年龄多大|(?:今年|现在|当时|时年)多大|多大了")
+_AGE_UNITS = frozenset({"岁", "周岁"})
 
 
 def asked_units(question: str) -> frozenset[str] | None:
@@ -46,6 +48,8 @@ def asked_units(question: str) -> frozenset[str] | None:
     A unit character that starts a common word is that word (多少成本 asks about 成本, not
     成 as tenths); "common" is jieba's dictionary frequency, not a list of our own."""
     q = normalize(question)
+    if _AGE.search(q):
+        return _AGE_UNITS
     for m in _ASKED.finditer(q):
         rest = q[m.end():m.end() + 8]
         if rest.startswith("点"):

@@ -35,7 +35,6 @@ def test_asked_units():
     assert "人" in asked_units("有多少名学生？")
     assert asked_units("续航提升到了多少？") is None
     assert asked_units("有多少个国家参加？") is None                  # 个 alone says nothing
-    assert asked_units("遇难女子多大年纪？") is None
 
 
 def test_carries_unit():
@@ -69,3 +68,9 @@ def test_the_asked_unit_is_a_whole_word():
     assert "人" in asked_units("有多少人口？")
     assert asked_units("提高了多少个百分点？") and "个百分点" in asked_units("提高了多少个百分点？")
     assert asked_units("要用几个月？") and "个月" in asked_units("要用几个月？")
+
+
+def test_how_old_asks_for_years_of_age():
+    assert asked_units("遇难的女子多大年纪？") == {"岁", "周岁"}
+    assert asked_units("嫌疑人田某某今年多大？") == {"岁", "周岁"}
+    assert not carries_unit("8月15日，田某某来到远安县鸣凤城区", asked_units("今年多大？"))
