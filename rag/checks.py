@@ -75,6 +75,8 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
     near = normalize(index.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
     # document frequency from BM25 (a name jieba splits differently counts as rare: checked)
     missing = [t for t in names if t not in near and index.doc_share(t) < HOME_NAME_SHARE]
+    if missing:
+        missing = _places_set_by_the_article(question, missing, index, hit)
     # an article whose title names the person is about them throughout
     people = [t for t in dict.fromkeys(tokenize_people(question)) if t in near and t not in missing
               and t not in normalize(hit.title) and index.doc_share(t) < HOME_NAME_SHARE]
@@ -87,6 +89,22 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
             window = normalize(art["body"][paras[max(0, first - 1)][0]:paras[last][1]])
             missing += [t for t in people if t not in window]
     return missing
+
+
+_PLACE_SUFFIX = re.compile(r"(?<=..)(?:省|市|县|区|州|镇|乡|村)$")
+
+
+def _places_set_by_the_article(question: str, missing: list[str], index: Index, hit: Hit) -> list[str]:
+    """A place sets the scene for a whole article: a report about 北京市 says 市国资委 near
+    the figure and 北京 once, paragraphs away. So a place (jieba ns) counts as named when the
+    article names it anywhere, with or without its 省/市/县; people and organisations must
+    still be near the quote (a penalty list names many banks)."""
+    places = set(nouns(question, ("ns",)))
+    if not places & set(missing):
+        return missing
+    art = index.article(hit.article_id)
+    text = normalize((art or {}).get("body", "") + (hit.title or ""))
+    return [t for t in missing if t not in places or _PLACE_SUFFIX.sub("", t) not in text]
 
 
 _FURNITURE = re.compile(

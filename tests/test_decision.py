@@ -168,3 +168,18 @@ def test_relative_time_restricts_to_its_period_and_the_answer_says_so(tmp_path, 
     # an explicit date is preferred, not required
     b = answer("8月1日通知的城东片区停电检修时长是多少小时？", llm="extractive", index=ix, as_of=date(2023, 8, 20))
     assert b.citations and b.citations[0].article_id == "old"
+
+
+def test_a_place_named_once_in_the_article_sets_the_scene_but_an_organisation_does_not(tmp_path, rag_home):
+    from rag.checks import names_elsewhere
+    from rag.index import Index
+    ix = Index(tmp_path / "ix")
+    filler = "".join(f"第{i}段介绍了灾后重建的进展情况，各部门加强协作，确保群众生活秩序尽快恢复正常。\n" for i in range(40))
+    body = ("北京遭遇强降雨后，中信银行捐款支持救灾。\n" + filler +
+            "市国资委此次组织北控集团、城建集团等7家市属国有企业到房山区开展援建工作。\n")
+    ix.add_articles([Article(id="aid", title="援建工作启动", body=body, date="2023-08-10")])
+    from rag.retriever import search
+    hit = next(h for h in search(ix, "市国资委组织7家市属国有企业到房山区开展援建", 10) if "7家" in h.text)
+    assert "北京" not in ix.neighborhood("aid", int(hit.chunk_id.rsplit("#", 1)[1]))   # only far away
+    assert "北京市" not in names_elsewhere("北京市国资委组织了几家市属国企到房山区开展援建？", ix, hit)
+    assert "中信银行" in names_elsewhere("中信银行组织了几家市属国企到房山区开展援建？", ix, hit)
