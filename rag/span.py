@@ -10,11 +10,11 @@ import re
 
 from .constraints import answer_kind
 from .text import normalize
+from .units import UNIT, asked_units, carries_unit
 from .verify import salient_terms
 
 _NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+)"
-_UNIT_WORD = (r"(?:多)?(?:[万亿千百]?(?:平方米|平方公里|公顷|公里|千米|千克|公斤|人次|元|美元|欧元|人|户|米|吨|天|年|月|日|家|个|项|件|所|支|辆|台|架|艘|"
-              r"秒|名|次|成|倍|座|亩|份|位|条|度|分钟|小时|周|岁|斤|场|届|部|本|篇|套|只|头|株|枚|GW|MW|kW|GWh|km|kg|G|万|亿)|%|‰)")
+_UNIT_WORD = r"(?:多)?(?:[万亿千百]?" + UNIT + r"|[万亿])"
 _ONE = _NUM + r"\s*(?:余|多)?\s*" + _UNIT_WORD + r"(?:以上|左右|多)?"
 # a range is one answer: 25元至40元, 3-5天
 _NUMBER = re.compile(r"(?:" + _NUM + r"\s*(?:" + _UNIT_WORD + r")?\s*(?:至|到|~|～|-|—|－)\s*)?" + _ONE + "|" + _NUM + r"\s*[%％]")
@@ -25,23 +25,11 @@ _DATE = re.compile(r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]"
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?]+")
 
 
-_ASKED_UNIT = re.compile(r"(?:多少|几)\s*([\u4e00-\u9fff%])")
-_MONEY = {"钱": "元"}
-
-
-def _asked_unit(question: str) -> str | None:
-    """The unit a 多少X/几X question names (钱 means 元); None when it names none."""
-    m = _ASKED_UNIT.search(normalize(question))
-    if not m or m.group(1) in "的个是在":
-        return None
-    return _MONEY.get(m.group(1), m.group(1))
-
-
 def _typed_matches(kind: str, question: str, text: str) -> list[tuple[int, int]]:
     if kind == "number":
-        unit = _asked_unit(question)
+        units = asked_units(question)
         # only a number carrying the asked unit is a confident answer; anything else keeps the sentence
-        return [m.span() for m in _NUMBER.finditer(text) if unit and unit in m.group()]
+        return [m.span() for m in _NUMBER.finditer(text) if units and carries_unit(m.group(), units)]
     if kind == "date":
         return [m.span() for m in _DATE.finditer(text)]
     return []

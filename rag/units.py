@@ -59,7 +59,7 @@ def asked_units(question: str) -> frozenset[str] | None:
         if unit is None or unit == "个":
             continue
         longer = rest[:len(word or unit) + 1]
-        if word is None and len(longer) > len(unit) and longer not in UNIT_WORDS and _word_freq(longer) >= _COMMON_WORD:
+        if word is None and len(longer) > len(unit) and longer not in UNIT_WORDS and _starts_common_word(rest, unit):
             continue
         return frozenset({unit}.union(*[g for g in _SAME if unit in g]))
     return None
@@ -68,12 +68,13 @@ def asked_units(question: str) -> frozenset[str] | None:
 _COMMON_WORD = 500   # 成本 4289, 年龄 3808, 元素 1914; unit+noun joins (次会, 名学, 座城) are 0-12
 
 
-def _word_freq(word: str) -> int:
-    import jieba
-    if not jieba.dt.initialized:
-        from .tokenize import tokenize
-        tokenize("")   # loads the dictionary the way the rest of the code does (quietly)
-    return jieba.dt.FREQ.get(word, 0)
+def _starts_common_word(rest: str, unit: str) -> bool:
+    """Whether `rest` opens with a common word that swallows the unit: jieba reads it as one
+    word (成本, not 支|队伍) and its dictionary counts it often (成本, not 次会)."""
+    from .tokenize import _jieba
+    jb = _jieba()
+    first = next(iter(jb.cut(rest)), "")
+    return len(first) > len(unit) and first.startswith(unit) and jb.dt.FREQ.get(first, 0) >= _COMMON_WORD
 
 
 def carries_unit(text: str, units: frozenset[str]) -> bool:

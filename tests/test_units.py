@@ -74,3 +74,4 @@ def test_how_old_asks_for_years_of_age():
     assert asked_units("遇难的女子多大年纪？") == {"岁", "周岁"}
     assert asked_units("嫌疑人田某某今年多大？") == {"岁", "周岁"}
     assert not carries_unit("8月15日，田某某来到远安县鸣凤城区", asked_units("今年多大？"))
+    assert asked_units("共有多少支队伍参赛？") == {"支"}              # 支|队伍, though 支队 is a word
