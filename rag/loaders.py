@@ -11,11 +11,15 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import dates
 from .boilerplate import derive_title
 from .errors import InputError
 from .types import Article
+
+if TYPE_CHECKING:
+    from .feeds import FieldMap
 
 SUFFIXES = {".md", ".markdown", ".txt", ".json", ".jsonl", ".ndjson", ".html", ".htm", ".docx", ".pdf"}
 # JSONL feeds may come compressed; they are read as a stream, a line at a time.
