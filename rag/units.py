@@ -36,6 +36,7 @@ _SAME = [{"人", "名", "位", "人次"}, {"公里", "千米", "km"}, {"元", "�
          {"分钟", "min"}, {"个月", "月"}, {"岁", "周岁"}, {"点", "时", ":"}, {"米", "m"}, {"家", "个"}, {"座", "个", "城"},
          {"%", "％", "个百分点", "百分点", "成"}]
 _ASKED = re.compile(r"(?:多少|几)\s*[十百千万亿]*\s*")
+_CURRENCIES = frozenset({"美元", "欧元", "英镑", "日元", "韩元", "港元", "港币", "新元", "澳元", "加元", "卢布", "卢比"})
 _WORD_UNIT = {"钱": "元", "块钱": "元", "人口": "人", "人数": "人"}
 _TIME_OF_DAY = frozenset({"点", "时", ":"})
 _AGE = re.compile(r"多大年[纪龄]|多大岁数|年龄多大|(?:今年|现在|当时|时年)多大|多大了")
@@ -61,6 +62,8 @@ def asked_units(question: str) -> frozenset[str] | None:
         longer = rest[:len(word or unit) + 1]
         if word is None and len(longer) > len(unit) and longer not in UNIT_WORDS and _starts_common_word(rest, unit):
             continue
+        if unit in _CURRENCIES:   # asked in 欧元, a 元 (yuan) figure is another amount
+            return frozenset({unit})
         return frozenset({unit}.union(*[g for g in _SAME if unit in g]))
     return None
 

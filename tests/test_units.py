@@ -75,3 +75,9 @@ def test_how_old_asks_for_years_of_age():
     assert asked_units("嫌疑人田某某今年多大？") == {"岁", "周岁"}
     assert not carries_unit("8月15日，田某某来到远安县鸣凤城区", asked_units("今年多大？"))
     assert asked_units("共有多少支队伍参赛？") == {"支"}              # 支|队伍, though 支队 is a word
+
+
+def test_a_named_currency_is_not_any_yuan():
+    assert asked_units("被抢的珠宝价值大约多少欧元？") == {"欧元"}
+    assert not carries_unit("价值约合人民币7880万元至1.182亿元", asked_units("价值多少欧元？"))
+    assert "美元" in asked_units("罚了多少钱？")
