@@ -26,7 +26,7 @@ _NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+|[�
 _MAGNITUDE = r"[十百千万亿]*"
 UNIT = r"(?:" + "|".join(map(re.escape, UNIT_WORDS)) + "|" + _LATIN_UNIT + r"|%|％|‰)"
 # What may follow a number in the same quantity: 余/多, magnitudes, a unit (2100多元, 54.64万亿元)
-_TAIL = re.compile(r"\s*(?:余|多)?\s*" + _MAGNITUDE + r"\s*(?:" + UNIT + r")?(?:多|余)?")
+_TAIL = re.compile(r"\s*(?:余|多)?\s*" + _MAGNITUDE + r"(?:余|多)?\s*(?:" + UNIT + r")?(?:多|余)?")
 _SCORE = re.compile(r"\s*(?:比|:|：)\s*\d+")
 _SCORE_BEFORE = re.compile(r"\d+\s*(?:比|:|：)\s*$")
 
@@ -41,6 +41,9 @@ _WORD_UNIT = {"钱": "元", "块钱": "元", "人口": "人", "人数": "人"}
 _TIME_OF_DAY = frozenset({"点", "时", ":"})
 _AGE = re.compile(r"多大年[纪龄]|多大岁数|年龄多大|(?:今年|现在|当时|时年)多大|多大了")
 _AGE_UNITS = frozenset({"岁", "周岁"})
+# 售价是多少 / 罚款多少 name no unit but ask for an amount of money, in whatever currency
+_AMOUNT = re.compile(r"(?:价格|售价|价钱|票价|罚款|罚金|金额|总价|造价|市值|估值|营收|营业收入|净利润|利润|工资|月薪|年薪|奖金|补贴|赔偿)"
+                     r"(?:是|为|约|大约|达|达到|有|共|一共|总共|共计)?(?:多少|几何)(?![\u4e00-\u9fff])")
 
 
 def asked_units(question: str) -> frozenset[str] | None:
@@ -65,6 +68,8 @@ def asked_units(question: str) -> frozenset[str] | None:
         if unit in _CURRENCIES:   # asked in 欧元, a 元 (yuan) figure is another amount
             return frozenset({unit})
         return frozenset({unit}.union(*[g for g in _SAME if unit in g]))
+    if _AMOUNT.search(q):
+        return next(g for g in _SAME if "元" in g)
     return None
 
 
@@ -85,7 +90,7 @@ def carries_unit(text: str, units: frozenset[str]) -> bool:
     上千人, 下午3时). Lenient on purpose: a false match only lets the other checks decide."""
     t = normalize(text)
     for m in re.finditer(_NUM, t):
-        after = re.sub(r"^\s*(?:余|多)?\s*[十百千万亿]*\s*", "", t[m.end():m.end() + 12])
+        after = re.sub(r"^\s*(?:余|多)?\s*[十百千万亿]*(?:余|多)?\s*", "", t[m.end():m.end() + 12])
         if any(after.startswith(u) for u in units):
             return True
     return False

@@ -81,3 +81,12 @@ def test_a_named_currency_is_not_any_yuan():
     assert asked_units("被抢的珠宝价值大约多少欧元？") == {"欧元"}
     assert not carries_unit("价值约合人民币7880万元至1.182亿元", asked_units("价值多少欧元？"))
     assert "美元" in asked_units("罚了多少钱？")
+
+
+def test_a_price_or_fine_asks_for_money():
+    assert "元" in asked_units("北汽新魔方SUV的售价是多少？")
+    assert "美元" in asked_units("这次被罚款多少？")
+    assert asked_units("净利润同比增长多少？") is None          # a rate or an amount: no check
+    assert asked_units("售价多少个档位？") is None
+    assert carries_unit("被罚款79万余元、没收违法所得10万余元", asked_units("罚款多少？"))
+    assert complete("79万", "被罚款79万余元、没收") == "79万余元"
