@@ -90,9 +90,15 @@ def carries_unit(text: str, units: frozenset[str]) -> bool:
     上千人, 下午3时). Lenient on purpose: a false match only lets the other checks decide."""
     t = normalize(text)
     for m in re.finditer(_NUM, t):
+        if m.group() == "一":
+            continue   # 一张真钞, 一个: an article, not an amount
         after = re.sub(r"^\s*(?:余|多)?\s*[十百千万亿]*(?:余|多)?\s*", "", t[m.end():m.end() + 12])
-        if any(after.startswith(u) for u in units):
-            return True
+        unit = next((u for u in units if after.startswith(u)), None)
+        if unit is None:
+            continue
+        if unit == "年" and re.fullmatch(r"(?:19|20)\d\d", m.group()):
+            continue   # 2000年 is a year, not 多少年 (a duration) nor 多少年费
+        return True
     return False
 
 

@@ -90,3 +90,10 @@ def test_a_price_or_fine_asks_for_money():
     assert asked_units("售价多少个档位？") is None
     assert carries_unit("被罚款79万余元、没收违法所得10万余元", asked_units("罚款多少？"))
     assert complete("79万", "被罚款79万余元、没收") == "79万余元"
+
+
+def test_a_year_is_not_a_duration_and_one_is_not_an_amount():
+    assert not carries_unit("早在2000年就已加入", asked_units("建造用了多少年？"))
+    assert carries_unit("酒店建造耗时8年", asked_units("建造用了多少年？"))
+    assert not carries_unit("先给一张真钞降低防备心", asked_units("搜出多少张假币？"))
+    assert carries_unit("搜出假币12张", asked_units("搜出多少张假币？"))
