@@ -244,8 +244,7 @@ def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
     if llm:
         return Decision("decide", False, "the model's quote passes the answerability check", llm[0].score, d.threshold, llm[0])
     if passing:
-        # a sentence that supports the model's own answer first, then the highest score
-        best = max(passing, key=lambda c: (c.answer is not None, c.score))
+        best = max(passing, key=serve_order)
         why = "the best extractive sentence passes the answerability check"
         if any(c.source == "llm" for c in run.candidates):
             why = "the model's quote failed the answerability check; " + why
@@ -257,6 +256,12 @@ def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
         reason = (f"最接近的引文与问题不够相符（“{best.quote[:40]}”，可信度{best.score:.2f}，低于{d.threshold:.2f}）"
                   f"（the nearest quote scores {best.score:.2f}, under the threshold {d.threshold:.2f}）")
     return Decision("decide", True, reason, best.score, d.threshold, best)
+
+
+def serve_order(c: answerability.Candidate) -> tuple:
+    """Among passing sentences: one that supports the model's own answer first, then one
+    holding the kind of answer asked (a person for 谁, a number for 多少), then the score."""
+    return (c.answer is not None, not c.features.get("kind_missing"), c.score)
 
 
 def _decide_cross_lingual(run: Run) -> Decision:

@@ -183,3 +183,16 @@ def test_a_place_named_once_in_the_article_sets_the_scene_but_an_organisation_do
     assert "北京" not in ix.neighborhood("aid", int(hit.chunk_id.rsplit("#", 1)[1]))   # only far away
     assert "北京市" not in names_elsewhere("北京市国资委组织了几家市属国企到房山区开展援建？", ix, hit)
     assert "中信银行" in names_elsewhere("中信银行组织了几家市属国企到房山区开展援建？", ix, hit)
+
+
+def test_a_passing_sentence_with_the_asked_kind_is_served_before_a_higher_scored_one():
+    from rag.answerability import Candidate
+    from rag.stages import serve_order
+    from rag.types import Hit
+    h = Hit(chunk_id="a#0", article_id="a", title="", date=None, start=0, end=18, text="社区召开茶话会。党委书记罗月娥表示。", score=1.0)
+    chat, named = Candidate(h, 0, 7, 0), Candidate(h, 7, 18, 0)
+    chat.features, chat.score = {"kind_missing": 1.0}, 0.9
+    named.features, named.score = {"kind_missing": 0.0}, 0.6
+    assert max([chat, named], key=serve_order) is named
+    chat.answer = "茶话会"   # the model's own answer still comes first
+    assert max([chat, named], key=serve_order) is chat
