@@ -51,7 +51,15 @@ def split_question(question: str) -> list[tuple[str, str]] | None:
     # 分别/各自 go; of 各是/各有 only 各 goes (是, 有 carry the question)
     tail = shared_tail + q[end:].replace(each, each if each in ("分别", "各自") else each[1], 1)
     tail = tail.replace("分别", "").replace("各自", "")
-    return [(left, head + left + tail), (right, head + right + tail)]
+    return [(_as_asked(question, q, left), head + left + tail), (_as_asked(question, q, right), head + right + tail)]
+
+
+def _as_asked(question: str, norm: str, label: str) -> str:
+    """The half's label in the reader's own writing (LC 500h, 漳州 in 繁體), not normalized."""
+    i = norm.find(label)
+    if i < 0 or len(norm) != len(question):
+        return label
+    return question[i:i + len(label)]
 
 
 def combine(question: str, parts: list[tuple[str, Answer]]) -> Answer:

@@ -89,6 +89,9 @@ def test_two_part_questions_are_split_and_both_halves_cited(fixture_index):
     from rag.qa import answer
     assert [lab for lab, _ in split_question("上海和北京7月的CPI分别是多少？")] == ["上海", "北京"]
     assert split_question("地铁9号线二期工程全长多少公里？") is None
+    # the halves are labelled as the reader wrote them (case, script), not normalized
+    assert [lab for lab, _ in split_question("新款LC 500h和北汽SUV的售价分别是多少？")] == ["新款LC 500h", "北汽SUV"]
+    assert [lab for lab, _ in split_question("漳州和廈門的“三停一休”分別從什麼時候開始？")] == ["漳州", "廈門"]
     # jieba reads 和泰隆 as a name: the split works on characters around the conjunction
     assert [lab for lab, _ in split_question("中信银行济宁分行和泰隆银行丽水分行这次分别被罚了多少钱？")] == [
         "中信银行济宁分行", "泰隆银行丽水分行"]
