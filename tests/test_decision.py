@@ -199,3 +199,13 @@ def test_a_passing_sentence_with_the_asked_kind_is_served_before_a_higher_scored
     assert max([chat, named], key=serve_order) is named
     chat.answer = "茶话会"   # the model's own answer still comes first
     assert max([chat, named], key=serve_order) is chat
+
+
+def test_a_quote_stating_another_year_contradicts_whatever_its_paragraph_says():
+    c = of_question("截至2021年12月31日，恒大集团的负债总额是多少？")
+    ctx = "2021年和2022年，恒大合计亏损超过8000亿元。资产负债表显示，截至2022年12月31日，该集团负债总额超过2.43万亿元。"
+    found = violations(c, "资产负债表显示，截至2022年12月31日，该集团负债总额超过2.43万亿元。", ctx, "2023-07-18")
+    assert [k for k, _ in found] == ["year"] and "2022" in found[0][1]
+    # a year it only compares against is not the year it reports
+    y = of_question("2023年上半年营收增长了多少？")
+    assert violations(y, "上半年营收较2022年同期增长15%。", "2023年上半年，公司营收较2022年同期增长15%。", "2023-08-01") == []
