@@ -41,8 +41,17 @@ _WORD_UNIT = {"钱": "元", "块钱": "元", "人口": "人", "人数": "人"}
 _TIME_OF_DAY = frozenset({"点", "时", ":"})
 _AGE = re.compile(r"多大年[纪龄]|多大岁数|年龄多大|(?:今年|现在|当时|时年)多大|多大了")
 _AGE_UNITS = frozenset({"岁", "周岁"})
+# 面积有多大, 海拔多高, 多重, 多远: the measure fixes the units (多长 and 多久 do not: 半小时)
+_MEASURES = [
+    (re.compile(r"面积[^，。？?]{0,4}(?:多大|多少)|多大面积|占地多少"),
+     frozenset({"平方米", "平方公里", "平方千米", "公顷", "亩", "km²", "㎡"})),
+    (re.compile(r"多高|多深|海拔多少|高度是多少|深度是多少"), frozenset({"米", "m", "厘米", "毫米", "公里", "千米", "km"})),
+    (re.compile(r"多重|重量是多少|体重是多少"), frozenset({"吨", "公斤", "千克", "克", "斤", "kg", "g", "t"})),
+    (re.compile(r"多远|距离是多少|距离有多少"), frozenset({"公里", "千米", "米", "km", "m"})),
+]
 # 售价是多少 / 罚款多少 name no unit but ask for an amount of money, in whatever currency
-_AMOUNT = re.compile(r"(?:价格|售价|价钱|票价|罚款|罚金|金额|总价|造价|市值|估值|营收|营业收入|净利润|利润|工资|月薪|年薪|奖金|补贴|赔偿)"
+_AMOUNT = re.compile(r"(?:价格|售价|价钱|票价|罚款|罚金|金额|总额|总价|造价|费用|投资额|销售额|营业额|交易额|成交额|融资额|市值|估值|营收|"
+                     r"营业收入|净利润|利润|工资|月薪|年薪|奖金|补贴|赔偿)"
                      r"(?:是|为|约|大约|达|达到|有|共|一共|总共|共计)?(?:多少|几何)(?![\u4e00-\u9fff])")
 
 
@@ -68,6 +77,9 @@ def asked_units(question: str) -> frozenset[str] | None:
         if unit in _CURRENCIES:   # asked in 欧元, a 元 (yuan) figure is another amount
             return frozenset({unit})
         return frozenset({unit}.union(*[g for g in _SAME if unit in g]))
+    for pattern, units in _MEASURES:
+        if pattern.search(q):
+            return units
     if _AMOUNT.search(q):
         return next(g for g in _SAME if "元" in g)
     return None

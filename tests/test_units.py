@@ -97,3 +97,12 @@ def test_a_year_is_not_a_duration_and_one_is_not_an_amount():
     assert carries_unit("酒店建造耗时8年", asked_units("建造用了多少年？"))
     assert not carries_unit("先给一张真钞降低防备心", asked_units("搜出多少张假币？"))
     assert carries_unit("搜出假币12张", asked_units("搜出多少张假币？"))
+
+
+def test_a_measure_fixes_its_units():
+    assert "平方米" in asked_units("枣庄在塔什干建成的综合展厅有多大面积？")
+    assert "公顷" in asked_units("这次火灾的过火面积有多大？")
+    assert "米" in asked_units("这座山海拔多高？")
+    assert "公里" in asked_units("两地相距多远？")
+    assert "元" in asked_units("这批消费券的发放总额是多少？")
+    assert asked_units("办完手续用了多长时间？") is None     # 半小时 has no digits: no check
