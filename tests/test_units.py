@@ -106,3 +106,6 @@ def test_a_measure_fixes_its_units():
     assert "公里" in asked_units("两地相距多远？")
     assert "元" in asked_units("这批消费券的发放总额是多少？")
     assert asked_units("办完手续用了多长时间？") is None     # 半小时 has no digits: no check
+    assert "元" in asked_units("欣旺达动力电池项目总投资约多少？")
+    assert "元" in asked_units("癌症计划一共投入了多少资金？")
+    assert asked_units("一共投资了多少个项目？") is None
