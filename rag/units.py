@@ -64,6 +64,10 @@ def asked_units(question: str) -> frozenset[str] | None:
     if _AGE.search(q):
         return _AGE_UNITS
     for m in _ASKED.finditer(q):
+        if q[max(0, m.start() - 2):m.start()] in ("公元", "西元"):
+            continue   # 西元几年 asks which year (a date), not how many
+        if q[m.start()] == "几" and re.search(r"(?:这|那|近|前|后|头|未来|过去|最近|好)$", q[:m.start()]):
+            continue   # 这几年, 未来几年: "a few years", a description, not the question's ask
         rest = q[m.end():m.end() + 8]
         if rest.startswith("点"):
             return _TIME_OF_DAY
@@ -106,6 +110,8 @@ def carries_unit(text: str, units: frozenset[str]) -> bool:
             continue   # 一张真钞, 一个: an article, not an amount
         after = re.sub(r"^\s*(?:余|多)?\s*[十百千万亿]*(?:余|多)?\s*", "", t[m.end():m.end() + 12])
         unit = next((u for u in units if after.startswith(u)), None)
+        if unit is None and "人" in units and re.search(r"人口|人数|居民", t[max(0, m.start() - 5):m.start()]):
+            unit = "人"   # 人口達2,790,060: the noun comes before the number
         if unit is None:
             continue
         if unit == "年" and re.fullmatch(r"(?:19|20)\d\d", m.group()):

@@ -109,3 +109,13 @@ def test_a_measure_fixes_its_units():
     assert "元" in asked_units("欣旺达动力电池项目总投资约多少？")
     assert "元" in asked_units("癌症计划一共投入了多少资金？")
     assert asked_units("一共投资了多少个项目？") is None
+
+
+def test_history_years_and_populations():
+    from rag.constraints import of_question, violations
+    y = of_question("普魯士的義務教育制度在哪一年開始?")
+    assert violations(y, "腓特烈·威廉一世國王於1717年建立普魯士的義務教育制度。", "", None) == []
+    assert asked_units("中華民國政府撤退至臺灣於西元幾年?") is None
+    assert carries_unit("根據2012年七月的人口普查，多倫多市人口達2,790,060", asked_units("有多少人？"))
+    assert asked_units("這幾年，美軍部隊會以廢料金屬加強裝甲，他們稱這手法是?") is None
+    assert asked_units("湖人選擇了哪位球員，為未來幾年王朝奠下基礎?") is None
