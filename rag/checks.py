@@ -60,7 +60,8 @@ def missing_terms(question: str, index: Index, hits: list[Hit], filters: dict | 
 HOME_NAME_SHARE = 0.5   # a name in at least this share of chunks is the paper's home turf
 
 
-def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None, b: int | None = None) -> list[str]:
+def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None, b: int | None = None,
+                    near: str | None = None) -> list[str]:
     """Names the question asks about that the cited passage (its chunk, one chunk either
     side, the title) never mentions. "塔什干综合展厅的总投资" is not answered by a sentence
     about another project's investment in the same article. Names most chunks share
@@ -72,7 +73,8 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
     names = [t for t in dict.fromkeys(tokenize_names(question)) if t not in QUESTION_WORDS]
     if not names:
         return []
-    near = normalize(index.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
+    if near is None:   # the caller may pass the normalized neighborhood it already read
+        near = normalize(index.neighborhood(hit.article_id, int(hit.chunk_id.rsplit("#", 1)[1])))
     # document frequency from BM25 (a name jieba splits differently counts as rare: checked)
     missing = [t for t in names if t not in near and index.doc_share(t) < HOME_NAME_SHARE]
     if missing:

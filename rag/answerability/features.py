@@ -71,7 +71,7 @@ def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_mi
     cand.blocked = any(kind in HARD for kind, _ in found)
     cand.why_not = [msg for _, msg in found]
     kind = kind_matches(cons.kind, cand.quote, cons.question)
-    missing_names = names_elsewhere(question, index, h, cand.a, cand.b)
+    missing_names = names_elsewhere(question, index, h, cand.a, cand.b, near=ctx)
     if missing_names:
         # a passage that never names who or what the question is about does not answer it
         # (塔什干's showroom is not answered by another project's investment); measured on
