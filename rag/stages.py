@@ -320,8 +320,12 @@ def answer_unfit(question: str, answer: str) -> str | None:
     question's words (asked 是哪位选手的教练, "井村雅代"), or it is a number without the unit
     asked for (asked 爽约几次, "30天")."""
     a = normalize(answer).strip("。.，,；; ")
-    if len(a) >= 2 and a in normalize(question):
+    q = normalize(question)
+    if len(a) >= 2 and a in q:
         return "only repeats the question"
+    core = [ch for ch in a if not ch.isspace()]
+    if len(core) >= 6 and sum(ch in q for ch in core) / len(core) >= 0.85:
+        return "only rephrases the question"   # 灵水村一名60岁的老人, asked that old man's name
     units = asked_units(question)
     if units and re.search(r"\d", a) and not carries_unit(a, units):
         return f"is not a number of {'/'.join(sorted(units)[:3])}"

@@ -18,6 +18,8 @@ UNIT_WORDS = tuple(sorted({
     "座", "亩", "份", "条", "套", "只", "头", "株", "枚", "张", "块", "本", "篇", "部", "册", "场", "届", "轮",
     "局", "球", "分", "票", "层", "间", "例", "起", "宗", "笔", "批", "城", "国", "省", "所", "次", "倍", "成", "岁", "周岁",
     "年", "个月", "月", "周", "天", "日", "小时", "个小时", "分钟", "秒", "个百分点", "百分点",
+    "组", "种", "类", "款", "首", "集", "期", "季", "节", "门", "科", "章", "段", "道", "根", "粒", "颗", "瓶", "杯", "碗",
+    "盒", "袋", "箱", "双", "对", "幅", "封", "剂", "针",
     "元", "块钱", "美元", "欧元", "英镑", "日元", "韩元", "港元", "港币", "新元", "澳元", "加元", "卢布", "卢比", "人民币",
 }, key=len, reverse=True))
 # case-sensitive and listed: a free run of letters would take "2023 Apple" for a quantity
@@ -125,8 +127,10 @@ def complete(answer: str, quote: str) -> str:
     "54.64万" -> "54.64万亿元", "6" in 以1比6 -> "1比6". Unchanged when the answer does not
     end in a number, or does not occur in the quote as a whole number."""
     a = answer.strip()
-    if not a or not re.search(r"[\d十百千万亿]$", a):
+    if not a:
         return answer
+    if not re.search(r"[\d十百千万亿]$", a):
+        return _to_word_end(a, quote)
     pattern = re.compile(r"(?<![\d.])" + r"\s*".join(map(re.escape, a)) + r"(?![\d])(?!\.\d)")
     for m in pattern.finditer(quote):
         head, tail = "", ""
@@ -144,4 +148,22 @@ def complete(answer: str, quote: str) -> str:
                 tail = ""
         if head or tail:
             return head + m.group() + tail
+    return _to_word_end(a, quote)
+
+
+def _to_word_end(answer: str, quote: str) -> str:
+    """An answer cut inside a word ends at the word's end: "16部" in 联合16部门 is "16部门"."""
+    i = quote.find(answer)
+    if i < 0 or not re.search(r"[\u4e00-\u9fff]$", answer):
+        return answer
+    from .tokenize import _jieba
+    jb = _jieba()
+    start = max(0, i - 8)
+    pos = start
+    for w in jb.cut(quote[start:i + len(answer) + 6]):
+        end = pos + len(w)
+        # only into a common dictionary word (部门), not one of jieba's glued pieces (天减, 日起)
+        if pos < i + len(answer) < end and end - (i + len(answer)) <= 2 and jb.dt.FREQ.get(w, 0) >= _COMMON_WORD:
+            return quote[i:end]
+        pos = end
     return answer

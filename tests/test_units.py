@@ -119,3 +119,16 @@ def test_history_years_and_populations():
     assert carries_unit("根據2012年七月的人口普查，多倫多市人口達2,790,060", asked_units("有多少人？"))
     assert asked_units("這幾年，美軍部隊會以廢料金屬加強裝甲，他們稱這手法是?") is None
     assert asked_units("湖人選擇了哪位球員，為未來幾年王朝奠下基礎?") is None
+
+
+def test_an_answer_cut_inside_a_word_ends_at_the_word():
+    assert complete("16部", "省市场监管局联合16部门在全省开展整治") == "16部门"
+    assert complete("3天", "退税流程从20天减到3天。") == "3天"
+    assert asked_units("蛤蟆功每天要做几组？") == {"组"}
+
+
+def test_an_answer_that_rephrases_the_question_is_unfit():
+    assert answer_unfit("灵水村那位受伤的60岁老人叫什么名字？", "灵水村一名60岁的老人")
+    assert answer_unfit("灵水村那位受伤的60岁老人叫什么名字？", "王某某") is None
+    assert complete("20天", "退税流程从20天减到3天") == "20天"          # 天减 is jieba's glue, not a word
+    assert complete("2024年3月1日", "自2024年3月1日起施行") == "2024年3月1日"
