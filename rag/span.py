@@ -35,7 +35,7 @@ def _typed_matches(kind: str, question: str, text: str) -> list[tuple[int, int]]
     return []
 
 
-_FROM_TO = re.compile(r"从\s*(?P<a>[^，,；;。从]{1,20}?)\s*(?:[\u4e00-\u9fff]{0,2}?)(?:到|至)\s*(?P<b>[^，,；;。]{1,20})")
+_FROM_TO = re.compile(r"(?:从|由)\s*(?P<a>[^，,；;。从]{1,20}?)\s*(?:[\u4e00-\u9fff]{0,2}?)(?:到|至)\s*(?P<b>[^，,；;。]{1,20})")
 _BEFORE = re.compile(r"之前|以前|此前|以往|原来|原先|过去|改革前|[^一-龥]?前[，,]?|起初")
 
 
@@ -60,13 +60,12 @@ def _pick(question: str, clause: str, found: list[tuple[int, int]]) -> tuple[int
     question (培育了26所“特色学校”和3所“幼儿园”: 26所 for the schools)."""
     if len(found) == 1:
         return found[0]
-    m = _FROM_TO.search(clause)
-    if m:
-        side = "a" if _BEFORE.search(normalize(question)) else "b"
-        lo, hi = m.span(side)
-        inside = [s for s in found if lo <= s[0] < hi]
-        if inside:
-            return inside[0]
+    # 从A到B / 由A缩短至B between two of the found numbers (not 从城东到火车站, a route)
+    starts = [i for i, ch in enumerate(clause) if ch in "从由"]   # overlapping: 从城东到… holds 由55分钟至28分钟
+    for m in filter(None, (_FROM_TO.match(clause, i) for i in starts)):
+        sides = {k: [s for s in found if m.start(k) <= s[0] < m.end(k)] for k in ("a", "b")}
+        if sides["a"] and sides["b"]:
+            return sides["a" if _BEFORE.search(normalize(question)) else "b"][0]
     n, end = _common_run(normalize(clause), normalize(question))
     if n < 2:
         return found[-1]

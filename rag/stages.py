@@ -327,7 +327,8 @@ def answer_unfit(question: str, answer: str) -> str | None:
     if len(core) >= 6 and sum(ch in q for ch in core) / len(core) >= 0.85:
         return "only rephrases the question"   # 灵水村一名60岁的老人, asked that old man's name
     units = asked_units(question)
-    if units and re.search(r"\d", a) and not carries_unit(a, units):
+    # a bare "28" is fine (the quote gives its unit, see units.complete); "30天" for 几次 is not
+    if units and re.search(r"\d", a) and not re.fullmatch(r"[\d.,]+", a) and not carries_unit(a, units):
         return f"is not a number of {'/'.join(sorted(units)[:3])}"
     return None
 

@@ -132,3 +132,11 @@ def test_an_answer_that_rephrases_the_question_is_unfit():
     assert answer_unfit("灵水村那位受伤的60岁老人叫什么名字？", "王某某") is None
     assert complete("20天", "退税流程从20天减到3天") == "20天"          # 天减 is jieba's glue, not a word
     assert complete("2024年3月1日", "自2024年3月1日起施行") == "2024年3月1日"
+
+
+def test_a_bare_number_stands_and_a_route_is_not_a_range():
+    from rag.span import answer_span
+    assert answer_unfit("通勤时间缩短到多少分钟？", "28") is None      # the quote gives its unit
+    q, t = "地铁开通后，从城东到火车站的通勤时间缩短到多少分钟？", "开通后，从城东到火车站的通勤时间由原来的55分钟缩短至28分钟"
+    a, b = answer_span(q, t)
+    assert t[a:b] == "28分钟"
