@@ -129,6 +129,9 @@ def complete(answer: str, quote: str) -> str:
     a = answer.strip()
     if not a:
         return answer
+    whole = _in_range(a, quote)
+    if whole:
+        return whole
     if not re.search(r"[\d十百千万亿]$", a):
         return _to_word_end(a, quote)
     pattern = re.compile(r"(?<![\d.])" + r"\s*".join(map(re.escape, a)) + r"(?![\d])(?!\.\d)")
@@ -149,6 +152,22 @@ def complete(answer: str, quote: str) -> str:
         if head or tail:
             return head + m.group() + tail
     return _to_word_end(a, quote)
+
+
+_QTY = r"\d+(?:\.\d+)?" + _TAIL.pattern
+_RANGE = re.compile(_QTY + r"\s*(?:至|到|~|～|—|－)\s*" + _QTY)
+
+
+def _in_range(answer: str, quote: str) -> str | None:
+    """A range is one answer: the model's 13.19万元 from 售价范围为9.99万元至13.19万元 is only
+    its upper end. The whole range when the answer is one end of it, else None."""
+    for m in _RANGE.finditer(quote):
+        if re.search(r"[从由]\s*$", quote[max(0, m.start() - 2):m.start()]):
+            continue   # 从20天到3天 is a change, and its answer one side of it
+        text = m.group().strip()
+        if answer != text and re.search(r"\d", answer) and (text.startswith(answer) or text.endswith(answer)):
+            return text
+    return None
 
 
 def _to_word_end(answer: str, quote: str) -> str:

@@ -140,3 +140,10 @@ def test_a_bare_number_stands_and_a_route_is_not_a_range():
     q, t = "地铁开通后，从城东到火车站的通勤时间缩短到多少分钟？", "开通后，从城东到火车站的通勤时间由原来的55分钟缩短至28分钟"
     a, b = answer_span(q, t)
     assert t[a:b] == "28分钟"
+
+
+def test_a_range_is_one_answer_but_a_change_is_not():
+    q = "新车提供四种配置，售价范围为9.99万元至13.19万元。"
+    assert complete("13.19万元", q) == "9.99万元至13.19万元"
+    assert complete("3天", "退税流程从20天到3天") == "3天"
+    assert complete("3天", "退税流程从20天减到3天") == "3天"
