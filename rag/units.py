@@ -165,7 +165,12 @@ def _in_range(answer: str, quote: str) -> str | None:
         if re.search(r"[从由]\s*$", quote[max(0, m.start() - 2):m.start()]):
             continue   # 从20天到3天 is a change, and its answer one side of it
         text = m.group().strip()
-        if answer != text and re.search(r"\d", answer) and (text.startswith(answer) or text.endswith(answer)):
+        if answer == text or not re.search(r"\d", answer):
+            continue
+        # either end as the quote writes it, or a bare number that is either end ("13.19")
+        bare_end = re.fullmatch(r"[\d.]+", answer) and re.search(
+            r"(?:^|[至到~～—－]\s*)" + re.escape(answer) + r"(?![\d.])", text)
+        if text.startswith(answer) or text.endswith(answer) or bare_end:
             return text
     return None
 

@@ -147,3 +147,5 @@ def test_a_range_is_one_answer_but_a_change_is_not():
     assert complete("13.19万元", q) == "9.99万元至13.19万元"
     assert complete("3天", "退税流程从20天到3天") == "3天"
     assert complete("3天", "退税流程从20天减到3天") == "3天"
+    assert complete("13.19", q) == "9.99万元至13.19万元"          # the model's bare upper end
+    assert complete("3.1", "增长13.1%至15%") == "3.1"                # not an end of a range
