@@ -170,7 +170,8 @@ def _in_range(answer: str, quote: str) -> str | None:
         # either end as the quote writes it, or a bare number that is either end ("13.19")
         bare_end = re.fullmatch(r"[\d.]+", answer) and re.search(
             r"(?:^|[至到~～—－]\s*)" + re.escape(answer) + r"(?![\d.])", text)
-        if text.startswith(answer) or text.endswith(answer) or bare_end:
+        starts = re.match(re.escape(answer) + r"(?![\d.])", text)   # "1" is not the start of "10元至20元"
+        if starts or text.endswith(answer) or bare_end:
             return text
     return None
 

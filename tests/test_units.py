@@ -149,3 +149,4 @@ def test_a_range_is_one_answer_but_a_change_is_not():
     assert complete("3天", "退税流程从20天减到3天") == "3天"
     assert complete("13.19", q) == "9.99万元至13.19万元"          # the model's bare upper end
     assert complete("3.1", "增长13.1%至15%") == "3.1"                # not an end of a range
+    assert complete("1", "票价10元至20元") == "1"                     # a digit is not a range's end
