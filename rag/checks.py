@@ -17,12 +17,15 @@ from .verify import QUESTION_WORDS
 
 # Question phrases jieba glues to the next noun (多大面积 -> 多/大面积, 多少年 -> 多少/年):
 # cut them out before looking for nouns, so only the noun itself (面积) is checked.
-_ASKING_PHRASE = re.compile(r"多大|多少|多长|多高|多远|多久|多重|多深|多宽|哪一?[种个些家位支所年天次件类边国座条场部名]?|几[个种家位项次天年月岁名条只座所场部]?")
+_ASKING_PHRASE = re.compile(r"多大|多少|多长|多高|多远|多久|多重|多深|多宽|几[个种家位项次天年月岁名条只座所场部]?")
+# 哪个朝代, 哪一个学科: the noun after 哪 names the kind of answer (a dynasty), which a passage
+# states without the word (明朝), unlike 多大面积, whose 面积 the passage must measure
+_WHICH_PHRASE = re.compile(r"哪一?[种个些家位支所年天次件类边国座条场部名]?")
 
 
 def question_nouns(question: str) -> list[str]:
     """Content nouns of the question, with question phrases cut out first."""
-    q = _ASKING_PHRASE.sub("，", normalize(question))
+    q = _WHICH_PHRASE.sub("，什么", _ASKING_PHRASE.sub("，", normalize(question)))
     return [t for t in nouns(q) if t not in QUESTION_WORDS and any("\u4e00" <= c <= "\u9fff" for c in t)]
 
 
@@ -31,14 +34,11 @@ def missing_terms(question: str, index: Index, hits: list[Hit], filters: dict | 
     articles only announce, the word 冠军 is nowhere in them. With `filters` (dates,
     article ids) only the articles they allow count."""
     seen = normalize("".join(h.text + h.title for h in hits))
-    from .tokenize import tokenize
 
     def absent(t: str) -> bool:
         if t in seen:   # present, only tokenized differently in the index (留枣率 / 枣率)
             return False
-        # a compound the index splits differently still counts as present if its parts are
-        parts = [p for p in tokenize(t) if len(p) >= 2] or [t]
-        if index.idf(t) is None and any(index.idf(p) is None for p in parts):
+        if index.idf(t) is None and not _covered_by_present_parts(t, index):
             return True
         if not filters:
             return False
@@ -55,6 +55,22 @@ def missing_terms(question: str, index: Index, hits: list[Hit], filters: dict | 
         cands += [w.lower() for w in re.findall(r"[A-Za-z0-9]*[A-Z][A-Za-z0-9]*", question)
                   if len(w) >= 2 and (w.isupper() or any(c.isdigit() for c in w))]
     return [t for t in cands if absent(t)]
+
+
+def _covered_by_present_parts(term: str, index: Index) -> bool:
+    """A compound the index splits differently (青海地区, 个人利益) counts as present when
+    words of 2+ characters the index holds cover all its characters (青海 + 地区; the stray
+    海地 that jieba's search cut also yields does not matter)."""
+    from .tokenize import tokenize
+    covered = [False] * len(term)
+    for p in set(tokenize(term)):
+        if len(p) < 2 or p == term or index.idf(p) is None:
+            continue
+        i = term.find(p)
+        while i >= 0:
+            covered[i:i + len(p)] = [True] * len(p)
+            i = term.find(p, i + 1)
+    return all(covered)
 
 
 HOME_NAME_SHARE = 0.5   # a name in at least this share of chunks is the paper's home turf

@@ -27,6 +27,17 @@ def _jieba():
     return jieba
 
 
+def cut(text: str) -> list[str]:
+    """jieba's plain (dictionary + HMM) cut of `text` as given (not normalized)."""
+    return list(_jieba().cut(text))
+
+
+def word_freq(word: str) -> int:
+    """How often jieba's dictionary counts `word` (0 when it is not a dictionary word): a
+    common word (成本, 英勇) is read as a word, not as a unit or a name."""
+    return _jieba().dt.FREQ.get(word, 0) or 0
+
+
 def _is_word(tok: str) -> bool:
     return any(unicodedata.category(c)[0] in "LN" for c in tok)
 

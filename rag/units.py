@@ -97,10 +97,9 @@ _COMMON_WORD = 500   # 成本 4289, 年龄 3808, 元素 1914; unit+noun joins (�
 def _starts_common_word(rest: str, unit: str) -> bool:
     """Whether `rest` opens with a common word that swallows the unit: jieba reads it as one
     word (成本, not 支|队伍) and its dictionary counts it often (成本, not 次会)."""
-    from .tokenize import _jieba
-    jb = _jieba()
-    first = next(iter(jb.cut(rest)), "")
-    return len(first) > len(unit) and first.startswith(unit) and jb.dt.FREQ.get(first, 0) >= _COMMON_WORD
+    from .tokenize import cut, word_freq
+    first = next(iter(cut(rest)), "")
+    return len(first) > len(unit) and first.startswith(unit) and word_freq(first) >= _COMMON_WORD
 
 
 def carries_unit(text: str, units: frozenset[str]) -> bool:
@@ -181,14 +180,13 @@ def _to_word_end(answer: str, quote: str) -> str:
     i = quote.find(answer)
     if i < 0 or not re.search(r"[\u4e00-\u9fff]$", answer):
         return answer
-    from .tokenize import _jieba
-    jb = _jieba()
+    from .tokenize import cut, word_freq
     start = max(0, i - 8)
     pos = start
-    for w in jb.cut(quote[start:i + len(answer) + 6]):
+    for w in cut(quote[start:i + len(answer) + 6]):
         end = pos + len(w)
         # only into a common dictionary word (部门), not one of jieba's glued pieces (天减, 日起)
-        if pos < i + len(answer) < end and end - (i + len(answer)) <= 2 and jb.dt.FREQ.get(w, 0) >= _COMMON_WORD:
+        if pos < i + len(answer) < end and end - (i + len(answer)) <= 2 and word_freq(w) >= _COMMON_WORD:
             return quote[i:end]
         pos = end
     return answer

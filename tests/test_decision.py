@@ -34,6 +34,26 @@ def test_question_phrases_leave_no_fragments_for_the_noun_check():
     assert "大面积" not in question_nouns("枣庄在塔什干建成的综合展厅有多大面积？")
     assert "面积" in question_nouns("枣庄在塔什干建成的综合展厅有多大面积？")
     assert not any(len(t) < 2 or t.startswith(("多", "哪")) for t in question_nouns("这家公司成立了多少年？哪一年上市？"))
+    # the noun after 哪 names the kind of answer (明朝 answers 哪个朝代 without the word)
+    assert "朝代" not in question_nouns("施護是哪一個朝代的人?")
+    assert question_nouns("嘉定府是在哪个朝代所设立的?") == ["嘉定"]
+
+
+class _Vocab:
+    """An index as far as the noun check reads it: which words its BM25 vocabulary holds."""
+    def __init__(self, words):
+        self.words = set(words)
+
+    def idf(self, t):
+        return 1.0 if t in self.words else None
+
+
+def test_a_compound_whose_parts_the_articles_hold_is_not_missing():
+    from rag.checks import missing_terms
+    vocab = _Vocab(["青海", "地区", "清朝", "管理", "机构"])
+    # 青海地区 is one dictionary word; the articles say 青海 ... 地区 (the stray 海地 does not count)
+    assert missing_terms("清朝时哪一机构会管理青海地区？", vocab, []) == []
+    assert missing_terms("清朝时哪一机构会管理西藏地区？", vocab, []) == ["西藏地区"]
 
 
 @pytest.mark.parametrize("q,quote,want", [
