@@ -3,6 +3,8 @@ the answer covers both with a citation each, or says which half the articles lac
 """
 from __future__ import annotations
 
+import re
+
 from .text import normalize
 from .types import REFUSAL_TEXT, Answer
 
@@ -22,7 +24,7 @@ def split_question(question: str) -> list[tuple[str, str]] | None:
     q = normalize(question)
     each = next((w for w in _EACH if w in q), None)
     if each is None:
-        return None
+        return _two_questions(question)
     pos = q.index(each)
     c = max((q.rfind(ch, 0, pos) for ch in _CONJ_CHARS), default=-1)
     if c <= 0:
@@ -52,6 +54,22 @@ def split_question(question: str) -> list[tuple[str, str]] | None:
     tail = shared_tail + q[end:].replace(each, each if each in ("分别", "各自") else each[1], 1)
     tail = tail.replace("分别", "").replace("各自", "")
     return [(_as_asked(question, q, left), head + left + tail), (_as_asked(question, q, right), head + right + tail)]
+
+
+_ASKS = re.compile(r"多少|什么|哪|谁|几|何时|何地|怎样|怎么|是否|吗")
+
+
+def _two_questions(question: str) -> list[tuple[str, str]] | None:
+    """Two questions in one message ("X罚款多少？Y又受到了什么处理？"): each is asked on its
+    own, labelled by itself. Only when each half names something of its own (a noun):
+    "成立了多少年？哪一年上市？" leans on the first half and stays one question."""
+    halves = [h.strip() for h in re.split(r"(?<=[？?])", question) if h.strip()]
+    if len(halves) != 2 or not all(_ASKS.search(normalize(h)) for h in halves):
+        return None
+    from .checks import question_nouns
+    if not all(question_nouns(h) for h in halves):
+        return None
+    return [(h.rstrip("？? "), h) for h in halves]
 
 
 def _as_asked(question: str, norm: str, label: str) -> str:

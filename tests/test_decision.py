@@ -109,6 +109,11 @@ def test_two_part_questions_are_split_and_both_halves_cited(fixture_index):
     from rag.qa import answer
     assert [lab for lab, _ in split_question("上海和北京7月的CPI分别是多少？")] == ["上海", "北京"]
     assert split_question("地铁9号线二期工程全长多少公里？") is None
+    # two questions in one message are two halves, each labelled by itself
+    assert [lab for lab, _ in split_question("迪脉被上海市市场监管局罚款多少？新余那家水果店又受到了什么处理？")] == [
+        "迪脉被上海市市场监管局罚款多少", "新余那家水果店又受到了什么处理"]
+    # ... unless the second leans on the first
+    assert split_question("这家公司成立了多少年？哪一年上市？") is None
     # the halves are labelled as the reader wrote them (case, script), not normalized
     assert [lab for lab, _ in split_question("新款LC 500h和北汽SUV的售价分别是多少？")] == ["新款LC 500h", "北汽SUV"]
     assert [lab for lab, _ in split_question("漳州和廈門的“三停一休”分別從什麼時候開始？")] == ["漳州", "廈門"]
