@@ -86,6 +86,24 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50)
     return w[:-1], float(w[-1])
 
 
+def design(rows: list[tuple[dict, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature matrix (NaN where a signal is missing) and labels."""
+    X = np.array([[np.nan if f.get(n) is None else f[n] for n in FIT_FEATURES] for f, _ in rows], dtype=np.float64)
+    return X, np.array([lab for _, lab in rows], dtype=np.float64)
+
+
+def fit_rows(rows: list[tuple[dict, int]], l2: float) -> Decider:
+    """Standardize, fit, and wrap as a Decider (threshold 0.5 until one is chosen)."""
+    X, y = design(rows)
+    mean, scale = np.nanmean(X, 0), np.nanstd(X, 0)
+    scale[scale < 1e-6] = 1.0
+    # a signal the backend did not give (no dense score for a BM25-only hit) sits at its
+    # mean, as Decider.score treats it: it weighs nothing either way
+    X = np.where(np.isnan(X), mean, X)
+    w, b = fit_logistic((X - mean) / scale, y, l2)
+    return Decider(FIT_FEATURES, tuple(mean.round(6)), tuple(scale.round(6)), tuple(w.round(6)), round(b, 6), 0.5, {})
+
+
 def replay(records: list[dict], dec: Decider, t: float) -> dict:
     """The decide stage's outcome per record at threshold t: refusal recall on the
     gold-removed side, false refusals and containment on the normal side."""
@@ -134,12 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.cache:
             args.cache.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     rows = [(c["f"], c["y"]) for r in records for c in r["cands"] if not c["blocked"]]
-    X = np.array([[f[n] for n in FIT_FEATURES] for f, _ in rows], dtype=np.float64)
-    y = np.array([lab for _, lab in rows], dtype=np.float64)
-    mean, scale = X.mean(0), X.std(0)
-    scale[scale < 1e-6] = 1.0
-    w, b = fit_logistic((X - mean) / scale, y, args.l2)
-    dec = Decider(FIT_FEATURES, tuple(mean.round(6)), tuple(scale.round(6)), tuple(w.round(6)), round(b, 6), 0.5, {})
+    dec = fit_rows(rows, args.l2)
+    y = design(rows)[1]
     t, curve = choose_threshold(records, dec, args.max_false_refusal)
     at = next(c for c in curve if c["threshold"] == t)
     meta = {"fitted": True, "data": args.data.name, "limit": args.limit, "seed": args.seed, "l2": args.l2,
@@ -149,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
                        f"--seed {args.seed} --l2 {args.l2} --max-false-refusal {args.max_false_refusal}"}
     final = Decider(dec.names, dec.mean, dec.scale, dec.weights, dec.bias, t, meta)
     args.out.write_text(json.dumps(final.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({"threshold": t, **at, "weights": dict(zip(FIT_FEATURES, w.round(3).tolist()))}, ensure_ascii=False))
+    print(json.dumps({"threshold": t, **at, "weights": dict(zip(FIT_FEATURES, [round(x, 3) for x in dec.weights]))}, ensure_ascii=False))
     return 0
 
 
