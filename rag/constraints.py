@@ -22,8 +22,9 @@ _RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 # Question words that say what kind of answer is wanted.
 _WHEN = re.compile(r"什么时候|何时|哪一?天|哪一?年|几月|几号|几日|哪个月|日期是|时间是|哪一日")
 _HOW_MANY = re.compile(r"多少|几[个家项次人名位天年月倍成%]|多大|多长|多高|多远|多久|多重|百分之几|几成|比例|增长了?多少|占比")
-_WHO = re.compile(r"谁|哪位|哪个人|什么人|哪家公司|哪家企业|哪个单位|哪个机构|哪所|哪支")
-_WHERE = re.compile(r"哪里|哪儿|在哪|什么地方|哪个城市|哪个省|哪个国家|何地|何处")
+_WHO = re.compile(r"谁|哪位|哪个人|什么人|哪家公司|哪家企业|哪个单位|哪个机构|哪所|哪支"
+                  r"|哪一?[个家支]\w{0,3}?(?:团|队|院|公司|银行|机构|单位|部门|协会|俱乐部|企业|组织)")
+_WHERE = re.compile(r"哪里|哪儿|在哪|什么地方|何地|何处|哪一?个?(?:省|市|县|区|镇|乡|村|州|国家?|城市|地区)")
 
 # "一项", "一个" are articles, not amounts: a lone 一 does not count
 _NUMBER_IN = re.compile(r"\d+(?:\.\d+)?|(?:[零〇一二两三四五六七八九十百千万亿]{2,}|[两三四五六七八九十])[个家项次人名位天年月倍成%元米吨亩]")
@@ -168,7 +169,7 @@ def kind_matches(kind: str | None, quote: str, question: str = "") -> bool | Non
         return new(_DATE_IN)
     from .tokenize import nouns
     if kind == "person":
-        return bool(nouns(q, ("nr", "nrt", "nrfg", "nt"))) or bool(re.search(r"[\u4e00-\u9fff]{2,}(?:公司|集团|大学|银行|协会|委员会|部|局|厅|队|俱乐部)", q))
+        return bool(nouns(q, ("nr", "nrt", "nrfg", "nt"))) or bool(re.search(r"[\u4e00-\u9fff]{2,}(?:公司|集团|大学|学院|学校|中学|小学|医院|银行|协会|委员会|中心|基金会|部|局|厅|院|队|团|俱乐部)", q))
     if kind == "place":
         return bool(nouns(q, ("ns",))) or bool(re.search(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|镇|村|路|街|国|州)", q))
     return None

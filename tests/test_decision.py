@@ -17,6 +17,11 @@ def test_constraints_read_years_months_ordinals_and_kind():
     assert of_question("第二届论坛在哪里举行？").ordinals == ["第二届"] and of_question("第二届论坛在哪里举行？").kind == "place"
     assert of_question("7月份出口增长了多少？").months == [7]
     assert of_question("会议什么时候召开？").kind == "date"
+    # 哪个县/哪国 ask for a place, 哪个合唱团/哪家医院 for an organisation, like 哪里 and 哪家公司
+    assert of_question("收到假币的任大爷是在湖北哪个县？").kind == "place"
+    assert of_question("哪国的选手夺冠？").kind == "place"
+    assert of_question("比赛的第一名是哪个合唱团？").kind == "person"
+    assert kind_matches("person", "他被送往舍巴医院急诊室。") and not kind_matches("person", "他被送往急诊室。")
 
 
 def test_a_figure_of_another_year_or_ordinal_violates_the_question():
@@ -234,3 +239,20 @@ def test_a_quote_stating_another_year_contradicts_whatever_its_paragraph_says():
     # a year it only compares against is not the year it reports
     y = of_question("2023年上半年营收增长了多少？")
     assert violations(y, "上半年营收较2022年同期增长15%。", "2023年上半年，公司营收较2022年同期增长15%。", "2023-08-01") == []
+
+
+def test_the_fit_treats_a_missing_signal_as_weighing_nothing():
+    # Milvus' fused search and BM25-only hits carry no dense score: the fit must still give
+    # finite weights (it gave NaN for every weight), and a None must score as the mean does
+    import math
+    from rag.answerability.fit import FIT_FEATURES, fit_rows
+    rows = []
+    for i in range(40):
+        f = {n: 0.0 for n in FIT_FEATURES}
+        f["evidence"] = (i % 10) / 10
+        f["dense"] = None if i % 4 == 0 else 0.5 + (i % 10) / 20
+        rows.append((f, int(i % 10 >= 5)))
+    dec = fit_rows(rows, 1.0)
+    assert all(math.isfinite(w) for w in dec.weights) and math.isfinite(dec.bias)
+    mean_dense = dec.mean[FIT_FEATURES.index("dense")]
+    assert dec.score({**rows[0][0], "dense": None}) == pytest.approx(dec.score({**rows[0][0], "dense": mean_dense}))
