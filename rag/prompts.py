@@ -1,6 +1,11 @@
 """Prompts. The 1.5B model answers well when it first copies the supporting sentence
 and only then answers ("原文：…[n] / 答案：…"); asked to answer and cite at once it
-mostly refuses or prints a bare "[2]". Materials are fenced as data."""
+mostly refuses or prints a bare "[2]". Materials are fenced as data.
+
+Rule 4 tells the model what a news near-miss is (another company, city or year, a figure
+not given). Its own "无法回答" is then nearly always right. A narrower wording without the
+figure clause kept one more seed answer but lost the news test split's gain (docs/EVALS.md,
+seventh session)."""
 from __future__ import annotations
 
 from .types import Hit
