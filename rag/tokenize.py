@@ -34,7 +34,7 @@ def cut(text: str) -> list[str]:
 
 def word_freq(word: str) -> int:
     """How often jieba's dictionary counts `word` (0 when it is not a dictionary word): a
-    common word (成本, 英勇) is read as a word, not as a unit or a name."""
+    common word (成本, 部门) is read as a word, not as a unit plus something else."""
     return _jieba().dt.FREQ.get(word, 0) or 0
 
 

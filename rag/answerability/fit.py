@@ -153,11 +153,10 @@ def main(argv: list[str] | None = None) -> int:
             args.cache.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     rows = [(c["f"], c["y"]) for r in records for c in r["cands"] if not c["blocked"]]
     dec = fit_rows(rows, args.l2)
-    y = design(rows)[1]
     t, curve = choose_threshold(records, dec, args.max_false_refusal)
     at = next(c for c in curve if c["threshold"] == t)
     meta = {"fitted": True, "data": args.data.name, "limit": args.limit, "seed": args.seed, "l2": args.l2,
-            "rows": len(rows), "positives": int(y.sum()), "questions": len(records) // 2,
+            "rows": len(rows), "positives": sum(lab for _, lab in rows), "questions": len(records) // 2,
             "max_false_refusal": args.max_false_refusal, "at_threshold_on_tuning_split": at,
             "command": f"python -m rag.answerability.fit --data ../shared/evals/{args.data.name} --limit {args.limit} "
                        f"--seed {args.seed} --l2 {args.l2} --max-false-refusal {args.max_false_refusal}"}
