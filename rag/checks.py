@@ -12,6 +12,7 @@ from .text import normalize
 from .tokenize import names as tokenize_names
 from .tokenize import nouns
 from .tokenize import people as tokenize_people
+from .tokenize import tokenize
 from .types import Hit
 from .verify import QUESTION_WORDS
 
@@ -61,7 +62,6 @@ def _covered_by_present_parts(term: str, index: Index) -> bool:
     """A compound the index splits differently (青海地区, 个人利益) counts as present when
     words of 2+ characters the index holds cover all its characters (青海 + 地区; the stray
     海地 that jieba's search cut also yields does not matter)."""
-    from .tokenize import tokenize
     covered = [False] * len(term)
     for p in set(tokenize(term)):
         if len(p) < 2 or p == term or index.idf(p) is None:
