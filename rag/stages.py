@@ -27,7 +27,7 @@ from .index import Index
 from .llm import describe_api_error
 from .retriever import search
 from .span import answer_span
-from .text import normalize
+from .text import find_verbatim, normalize
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
 from .units import asked_units, carries_unit, complete
 from .verify import Parsed, answer_supported, locate_quote, make_citation, parse, salient_terms
@@ -213,6 +213,9 @@ def verify(run: Run) -> Decision | None:
                 seen.add(h.text[a:b])
                 run.candidates.append(answerability.Candidate(h, a, b, hit_rank[h.chunk_id], evidence=score))
     p = run.parsed
+    if p is not None and p.answer and any(c.source == "llm" for c in run.candidates) \
+            and not any(c.answer for c in run.candidates if c.source == "llm"):
+        _reanchor(run, p.answer)
     if p is not None and p.answer and not any(c.source == "llm" for c in run.candidates):
         # the model answered without a usable quote ("答案：3天"): its answer still counts where
         # a retrieved sentence supports it
@@ -331,6 +334,24 @@ def answer_unfit(question: str, answer: str) -> str | None:
     if units and re.search(r"\d", a) and not re.fullmatch(r"[\d.,]+", a) and not carries_unit(a, units):
         return f"is not a number of {'/'.join(sorted(units)[:3])}"
     return None
+
+
+def _reanchor(run: Run, answer: str) -> None:
+    """The model quoted one sentence but its answer stands verbatim in another it was shown
+    (it copied the date line, the answer is in the next sentence): that sentence becomes a
+    candidate carrying the answer. A bare number is too common to place this way."""
+    if len(normalize(answer)) < 2 or re.fullmatch(r"[\d.,%\s]+", answer):
+        return
+    hit_rank = {h.chunk_id: i for i, h in enumerate(run.hits)}
+    shown = {h.chunk_id: spans for h, spans in zip(run.context, run.excerpts)}
+    for score, h, a, b in run.ranked:
+        sent = h.text[a:b]
+        if not any(x <= a and b <= y for x, y in shown.get(h.chunk_id, ())):
+            continue
+        if find_verbatim(answer, sent) and answer_supported(answer, [sent]):
+            run.candidates.insert(0, answerability.Candidate(h, a, b, hit_rank[h.chunk_id], "llm", answer, score))
+            run.notes.append(f"the model's answer {answer[:20]!r} stands in another sentence it was shown; cited that one")
+            return
 
 
 def _evidence(ranked, hit: Hit, a: int, b: int) -> float:

@@ -256,3 +256,54 @@ def test_the_fit_treats_a_missing_signal_as_weighing_nothing():
     assert all(math.isfinite(w) for w in dec.weights) and math.isfinite(dec.bias)
     mean_dense = dec.mean[FIT_FEATURES.index("dense")]
     assert dec.score({**rows[0][0], "dense": None}) == pytest.approx(dec.score({**rows[0][0], "dense": mean_dense}))
+
+
+def test_a_fiscal_year_is_a_year():
+    c = of_question("科思创2021财年的销售额是多少？")
+    assert c.years == [2021]
+    found = violations(c, "2022财年，科思创销售额达到180亿欧元。", "2022财年，科思创销售额达到180亿欧元。", "2023-08-01")
+    assert [k for k, _ in found] == ["year"]
+
+
+def test_a_count_up_to_another_day_does_not_answer():
+    c = of_question("截至当地时间10日，毛伊岛大火在拉海纳已确认造成多少人死亡？")
+    later = "截至当地时间14日下午，夏威夷官方确认已有99人在毛伊岛大火中遇难。"
+    assert [k for k, _ in violations(c, later, later, "2023-08-15")] == ["day"]
+    # the asked day, or a quote that names no cutoff, is not contradicted
+    assert not violations(c, "截至10日，大火已造成53人死亡。", "", "2023-08-11")
+    assert not violations(c, "大火已造成53人死亡。", "", "2023-08-11")
+    close = of_question("8月17日收盘时，芯瑞达的股价是多少？")
+    assert violations(close, "截至8月16日收盘，芯瑞达报22.77元。", "", None)
+    assert not violations(close, "8月17日收盘，芯瑞达报23.10元。", "", None)
+
+
+def test_a_model_answer_found_in_another_shown_sentence_is_cited_there(fixture_index):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from rag.qa import answer
+    # the model copied the opening sentence but its answer is in the next one it was shown
+    draft = "原文：[1] 6月28日上午，地铁9号线二期工程正式开通运营。\n答案：6时整"
+    ans = answer("地铁9号线二期工程的首班车几点发车？", llm=FakeListChatModel(responses=[draft]), index=fixture_index)
+    assert not ans.refused and ans.text.startswith("6时整"), (ans.text, ans.notes)
+    assert "首班车6时整发车" in ans.citations[0].quote
+    # a bare number is in too many sentences to be placed this way
+    bare = "原文：[1] 6月28日上午，地铁9号线二期工程正式开通运营。\n答案：3"
+    ans = answer("地铁9号线二期工程有几座换乘站？", llm=FakeListChatModel(responses=[bare]), index=fixture_index)
+    assert not any("another sentence" in n for n in ans.notes), ans.notes
+
+
+def test_a_quote_without_the_asked_number_or_day_is_no_answer():
+    money = of_question("柳河县那八位员工一共替公司垫付了多少养老保险费？")
+    # the years it is set in and the question's own 八位 are not the amount asked
+    assert violations(money, "2019年至2022年，由八位员工个人垫付，代公司缴纳了养老保险费用。", "", None)
+    assert not violations(money, "八位员工共垫付养老保险费3.2万元。", "", None)
+    assert not violations(money, "八位员工共垫付两千多元。", "", None)
+    day = of_question("地铁9号线二期工程是哪天开通运营的？")
+    assert violations(day, "二期工程全长12.6公里，共设车站8座。", "", None)
+    assert not violations(day, "6月28日上午，地铁9号线二期工程正式开通运营。", "", None)
+    # 西元幾年 asks a year, not an amount; the 4 of 4个 is not the question's 4月
+    assert of_question("波赫國會是於西元幾年宣布的?").kind == "date"
+    c = of_question("2009年4月，柴郡废除了非都市郡，改制为几个单一管理区？")
+    assert kind_matches(c.kind, "2009年4月，柴郡改制为4个单一管理区。", c.question)
+    y = of_question("国家气象局是哪一年成立的？")
+    assert kind_matches(y.kind, "国家气象局成立于1870年。", y.question)
