@@ -38,6 +38,8 @@ def split_question(question: str) -> list[tuple[str, str]] | None:
     while lead < len(lt) - 1 and (lt[lead].flag.startswith(("m", "t", "p", "v", "d", "r")) or lt[lead].word in "在于"):
         lead += 1
     head = q[:start] + "".join(t.word for t in lt[:lead])
+    if head[-1:] in ("日", "号", "月", "年"):
+        head += "，"   # 8月18日蒙草生态 is cut 日蒙草 by jieba; a comma keeps the name whole
     left = "".join(t.word for t in lt[lead:])
     rt = list(pseg.cut(right))
     trail = len(rt)   # 北京7月: the month after the second name is shared too

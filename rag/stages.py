@@ -331,7 +331,8 @@ def answer_unfit(question: str, answer: str) -> str | None:
         return "only rephrases the question"   # 灵水村一名60岁的老人, asked that old man's name
     units = asked_units(question)
     # a bare "28" is fine (the quote gives its unit, see units.complete); "30天" for 几次 is not
-    if units and re.search(r"\d", a) and not re.fullmatch(r"[\d.,]+", a) and not carries_unit(a, units):
+    # nor is "20万" for 罚了多少钱 (a bare number with its magnitude: the quote gives 元)
+    if units and re.search(r"\d", a) and not re.fullmatch(r"[\d.,]+\s*[十百千万亿]*", a) and not carries_unit(a, units):
         return f"is not a number of {'/'.join(sorted(units)[:3])}"
     return None
 

@@ -61,6 +61,9 @@ def test_unfit_model_answers():
     assert answer_unfit("预约后爽约几次会被冻结？", "30天")
     assert answer_unfit("预约后爽约几次会被冻结？", "2次") is None
     assert answer_unfit("续航提升到了多少？", "205km") is None
+    # a number with its magnitude only: the quote's 20万元 supplies the unit, as for a bare 20
+    assert answer_unfit("湖北消费金融这次被罚了多少钱？", "20万") is None
+    assert answer_unfit("湖北消费金融这次被罚了多少钱？", "20万人")
 
 
 def test_the_asked_unit_is_a_whole_word():
