@@ -215,10 +215,14 @@ def kind_matches(kind: str | None, quote: str, question: str = "") -> bool | Non
         return new(_DATE_IN)
     from .tokenize import nouns
     if kind == "person":
+        q = _BYLINE.sub("", q)   # the reporters of （记者 张姗 通讯员 张丽芳） are not who was asked about
         return bool(nouns(q, ("nr", "nrt", "nrfg", "nt"))) or bool(re.search(r"[\u4e00-\u9fff]{2,}(?:公司|集团|大学|学院|学校|中学|小学|医院|银行|协会|委员会|中心|基金会|部|局|厅|院|队|团|俱乐部)", q))
     if kind == "place":
         return bool(nouns(q, ("ns",))) or bool(re.search(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|镇|村|路|街|国|州)", q))
     return None
+
+
+_BYLINE = re.compile(r"[（(](?:记者|通讯员|特约|实习生|编辑)[^）)]{0,60}[）)]")
 
 
 # ---------------------------------------------------------------------------- time windows

@@ -29,7 +29,9 @@ def _typed_matches(kind: str, question: str, text: str) -> list[tuple[int, int]]
     if kind == "number":
         units = asked_units(question)
         # only a number carrying the asked unit is a confident answer; anything else keeps the sentence
-        return [m.span() for m in _NUMBER.finditer(text) if units and carries_unit(m.group(), units)]
+        # 第二次 is an ordinal, not an amount of 次
+        return [m.span() for m in _NUMBER.finditer(text)
+                if units and carries_unit(m.group(), units) and text[m.start() - 1:m.start()] != "第"]
     if kind == "date":
         return [m.span() for m in _DATE.finditer(text)]
     return []

@@ -329,6 +329,9 @@ def answer_unfit(question: str, answer: str) -> str | None:
     core = [ch for ch in a if not ch.isspace()]
     if len(core) >= 6 and sum(ch in q for ch in core) / len(core) >= 0.85:
         return "only rephrases the question"   # 灵水村一名60岁的老人, asked that old man's name
+    level = _LEVEL_ASKED.search(q)
+    if level and level.group(1) not in a:
+        return f"is not a {level.group(1)}"   # asked 哪个省, "印度尼西亚" names the country
     units = asked_units(question)
     # a bare "28" is fine (the quote gives its unit, see units.complete); "30天" for 几次 is not
     # nor is "20万" for 罚了多少钱 (a bare number with its magnitude: the quote gives 元)
@@ -353,6 +356,9 @@ def _reanchor(run: Run, answer: str) -> None:
             run.candidates.insert(0, answerability.Candidate(h, a, b, hit_rank[h.chunk_id], "llm", answer, score))
             run.notes.append(f"the model's answer {answer[:20]!r} stands in another sentence it was shown; cited that one")
             return
+
+
+_LEVEL_ASKED = re.compile(r"哪一?个?(省|县|镇|乡|村)")
 
 
 def _evidence(ranked, hit: Hit, a: int, b: int) -> float:

@@ -22,6 +22,8 @@ def test_constraints_read_years_months_ordinals_and_kind():
     assert of_question("哪国的选手夺冠？").kind == "place"
     assert of_question("比赛的第一名是哪个合唱团？").kind == "person"
     assert kind_matches("person", "他被送往舍巴医院急诊室。") and not kind_matches("person", "他被送往急诊室。")
+    byline = "深圳新闻网2023年7月28日讯（记者 张姗 通讯员 张丽芳 蒙单妮）7月26日，福城街道亲邻之家启动运营。"
+    assert kind_matches("person", byline) is False
 
 
 def test_a_figure_of_another_year_or_ordinal_violates_the_question():
@@ -72,6 +74,8 @@ def test_a_compound_whose_parts_the_articles_hold_is_not_missing():
     ("吞吐量达到多少？", "本港集装箱吞吐量达到86万标准箱。", None),      # no unit asked: keep the sentence
     ("谁主持了会议？", "会议由张宏伟主持。", None),                      # people are not cut out
     ("三停一休从什么时候开始实行？", "漳州市决定自7月27日中午12时起实行“三停一休”。", "7月27日中午12时"),
+    # 第二次 is an ordinal: the amount is 2次, in the other clause
+    ("预约后未取消、爽约几次的账号会被冻结预约资格？", "预约未取消爽约2次的账号，将在第二次爽约次日起30天内被冻结预约资格", "2次"),
 ])
 def test_answer_span_is_the_asked_number_or_nothing(q, quote, want):
     span = answer_span(q, quote)

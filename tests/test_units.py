@@ -64,6 +64,9 @@ def test_unfit_model_answers():
     # a number with its magnitude only: the quote's 20万元 supplies the unit, as for a bare 20
     assert answer_unfit("湖北消费金融这次被罚了多少钱？", "20万") is None
     assert answer_unfit("湖北消费金融这次被罚了多少钱？", "20万人")
+    # asked for a province, the country is not it; the quote stands and holds 廖内省
+    assert answer_unfit("印尼泥炭地火灾现场位于哪个省？", "印度尼西亚")
+    assert answer_unfit("印尼泥炭地火灾现场位于哪个省？", "廖内省") is None
 
 
 def test_the_asked_unit_is_a_whole_word():
