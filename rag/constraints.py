@@ -91,6 +91,9 @@ def _compared_years(text: str) -> set[int]:
     return {int(a or b) for a, b in _COMPARED.findall(text)}
 
 
+_MONTH_STATED = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月(?!\s*\d{1,2}\s*[日号])")
+
+
 def _months_in(text: str) -> set[int]:
     return {int(m) for m in re.findall(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月", text)}
 
@@ -144,7 +147,12 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
                 out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，文章发表于{art_year}年"))
     if c.months:
         in_quote, in_ctx = _months_in(quote_n), _months_in(ctx_n)
-        if not any(m in in_quote or m in in_ctx for m in c.months):
+        # as for years, a quote stating a month of its own (not a day: 8月15日 is often only
+        # when it was published) speaks of that month, whatever its paragraph lists
+        stated = {int(m) for m in _MONTH_STATED.findall(quote_n)}
+        if stated and not in_quote & set(c.months):
+            out.append((MONTH, f"问的是{'、'.join(map(str, c.months))}月，引文说的是{'、'.join(map(str, sorted(stated)))}月"))
+        elif not any(m in in_quote or m in in_ctx for m in c.months):
             other = sorted(in_quote)
             if other:
                 out.append((MONTH, f"问的是{'、'.join(map(str, c.months))}月，引文说的是{'、'.join(map(str, other))}月"))

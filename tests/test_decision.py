@@ -266,6 +266,15 @@ def test_the_fit_treats_a_missing_signal_as_weighing_nothing():
     assert dec.score({**rows[0][0], "dense": None}) == pytest.approx(dec.score({**rows[0][0], "dense": mean_dense}))
 
 
+def test_a_quote_stating_another_month_contradicts_whatever_its_paragraph_lists():
+    c = of_question("2023年7月的上海车牌拍卖，中标率是多少？")
+    jan = "2023年：1月：合计拍卖总数11129辆，最低成交价92400元，中标率9%"
+    assert [k for k, _ in violations(c, jan, jan + "7月：合计拍卖总数11835辆，中标率12.3%", "2023-08-01")] == ["month"]
+    # a day in the quote is often only when the figure was published
+    cpi = of_question("7月CPI同比涨幅是多少？")
+    assert not violations(cpi, "国家统计局8月15日公布，CPI同比下降0.3%。", "7月份，国家统计局8月15日公布，CPI同比下降0.3%。", None)
+
+
 def test_a_fiscal_year_is_a_year():
     c = of_question("科思创2021财年的销售额是多少？")
     assert c.years == [2021]
