@@ -29,8 +29,8 @@ from .retriever import search
 from .span import answer_span
 from .text import find_verbatim, normalize
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
-from .units import asked_units, carries_unit, complete
-from .verify import Parsed, answer_supported, locate_quote, make_citation, parse, salient_terms
+from .units import complete
+from .verify import Parsed, answer_supported, answer_unfit, locate_quote, make_citation, parse, salient_terms
 
 # Cosine of the best sentence for a question with no Chinese (English): e5 bridges the
 # languages, term coverage cannot, so this decides instead of the answerability model.
@@ -318,28 +318,6 @@ def _reprints(index: Index, cite: Citation) -> None:
             cite.earliest = art["earliest"]
 
 
-def answer_unfit(question: str, answer: str) -> str | None:
-    """Why the model's short answer cannot stand (None when it can): it only repeats the
-    question's words (asked 是哪位选手的教练, "井村雅代"), or it is a number without the unit
-    asked for (asked 爽约几次, "30天")."""
-    a = normalize(answer).strip("。.，,；; ")
-    q = normalize(question)
-    if len(a) >= 2 and a in q:
-        return "only repeats the question"
-    core = [ch for ch in a if not ch.isspace()]
-    if len(core) >= 6 and sum(ch in q for ch in core) / len(core) >= 0.85:
-        return "only rephrases the question"   # 灵水村一名60岁的老人, asked that old man's name
-    level = _LEVEL_ASKED.search(q)
-    if level and level.group(1) not in a:
-        return f"is not a {level.group(1)}"   # asked 哪个省, "印度尼西亚" names the country
-    units = asked_units(question)
-    # a bare "28" is fine (the quote gives its unit, see units.complete); "30天" for 几次 is not
-    # nor is "20万" for 罚了多少钱 (a bare number with its magnitude: the quote gives 元)
-    if units and re.search(r"\d", a) and not re.fullmatch(r"[\d.,]+\s*[十百千万亿]*", a) and not carries_unit(a, units):
-        return f"is not a number of {'/'.join(sorted(units)[:3])}"
-    return None
-
-
 def _reanchor(run: Run, answer: str) -> None:
     """The model quoted one sentence but its answer stands verbatim in another it was shown
     (it copied the date line, the answer is in the next sentence): that sentence becomes a
@@ -356,9 +334,6 @@ def _reanchor(run: Run, answer: str) -> None:
             run.candidates.insert(0, answerability.Candidate(h, a, b, hit_rank[h.chunk_id], "llm", answer, score))
             run.notes.append(f"the model's answer {answer[:20]!r} stands in another sentence it was shown; cited that one")
             return
-
-
-_LEVEL_ASKED = re.compile(r"哪一?个?(省|县|镇|乡|村)")
 
 
 def _evidence(ranked, hit: Hit, a: int, b: int) -> float:

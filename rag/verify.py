@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from .text import find_verbatim, normalize, sentence_spans
 from .tokenize import tokenize
 from .types import Citation, Hit
+from .units import asked_units, carries_unit
 
 # Question words and fillers: they say what is asked, not what it is about.
 QUESTION_WORDS = set("""什么 哪 哪个 哪些 哪支 哪家 哪里 哪儿 哪年 哪天 哪位 几 几个 几天 几年 几次 几家 多少 多久 多大 多长 多高 谁 怎么 怎样
@@ -118,3 +119,28 @@ def answer_supported(answer: str, quotes: list[str]) -> bool:
         return bool(_NUM.search(a)) or bool(re.search(r"[a-z]", a))
     covered = sum(1 for c in chars if c in src_nospace)
     return covered / len(chars) >= 0.7
+
+
+_LEVEL_ASKED = re.compile(r"哪一?个?(省|县|镇|乡|村)")
+
+
+def answer_unfit(question: str, answer: str) -> str | None:
+    """Why the model's short answer cannot stand (None when it can): it only repeats the
+    question's words (asked 是哪位选手的教练, "井村雅代"), or it is a number without the unit
+    asked for (asked 爽约几次, "30天")."""
+    a = normalize(answer).strip("。.，,；; ")
+    q = normalize(question)
+    if len(a) >= 2 and a in q:
+        return "only repeats the question"
+    core = [ch for ch in a if not ch.isspace()]
+    if len(core) >= 6 and sum(ch in q for ch in core) / len(core) >= 0.85:
+        return "only rephrases the question"   # 灵水村一名60岁的老人, asked that old man's name
+    level = _LEVEL_ASKED.search(q)
+    if level and level.group(1) not in a:
+        return f"is not a {level.group(1)}"   # asked 哪个省, "印度尼西亚" names the country
+    units = asked_units(question)
+    # a bare "28" is fine (the quote gives its unit, see units.complete); "30天" for 几次 is not
+    # nor is "20万" for 罚了多少钱 (a bare number with its magnitude: the quote gives 元)
+    if units and re.search(r"\d", a) and not re.fullmatch(r"[\d.,]+\s*[十百千万亿]*", a) and not carries_unit(a, units):
+        return f"is not a number of {'/'.join(sorted(units)[:3])}"
+    return None

@@ -1,7 +1,7 @@
 """Numbers keep their units: answers are completed from the quote, and a 多少X question is
 only answered by a number carrying X."""
 from rag.constraints import HARD, UNIT, of_question, violations
-from rag.stages import answer_unfit
+from rag.verify import answer_unfit
 from rag.units import asked_units, carries_unit, complete
 
 
