@@ -124,6 +124,36 @@ def _day_words(days: list[tuple[int | None, int]]) -> str:
 _PERIOD = re.compile(r"前三季度|[一二三四1-4]季度|[上下]半年|全年|年初|年底|年末")
 
 
+_CN_DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+
+
+def _cn_number(s: str) -> int | None:
+    """一 … 九十九 as an int (None otherwise): enough for ordinals."""
+    if s and all(ch in _CN_DIGIT for ch in s) and len(s) == 1:
+        return _CN_DIGIT[s]
+    m = re.fullmatch(r"([一二三四五六七八九]?)十([一二三四五六七八九]?)", s)
+    if m:
+        return (_CN_DIGIT[m.group(1)] if m.group(1) else 1) * 10 + (_CN_DIGIT[m.group(2)] if m.group(2) else 0)
+    return None
+
+
+def _ordinal_forms(o: str) -> set[str]:
+    """第一大 and 第1大 (and 第一次 and 首次) are one ordinal, whichever the question and the text write."""
+    m = re.match(r"第([一二三四五六七八九十]+|\d+)", o)
+    if not m:
+        return {o}
+    num = m.group(1)
+    n = int(num) if num.isdigit() else _cn_number(num)
+    if n is None:
+        return {o}
+    rest = o[m.end():]
+    cn = ("" if n < 10 else ("" if n // 10 == 1 else "零一二三四五六七八九"[n // 10]) + "十") + ("零一二三四五六七八九"[n % 10] if n % 10 or n < 10 else "")
+    forms = {o, f"第{n}{rest}", f"第{cn}{rest}"}
+    if n == 1 and rest:
+        forms.add("首" + rest)   # 第一次 is 首次, 第一届 首届
+    return forms
+
+
 def violations(c: Constraints, quote: str, context: str, article_date: str | None) -> list[tuple[str, str]]:
     """The question's constraints that a quote (read within its passage `context` and its
     article's date) contradicts: (kind, words a reader understands)."""
@@ -161,7 +191,7 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
         if in_quote and not in_quote & set(c.periods):
             out.append((PERIOD, f"问的是{'、'.join(c.periods)}，引文说的是{'、'.join(sorted(in_quote))}"))
     for o in c.ordinals:
-        if o not in quote_n and o not in ctx_n:
+        if not any(f in quote_n or f in ctx_n for f in _ordinal_forms(o)):
             out.append((ORDINAL, f"问的是{o}，引文没有提到"))
     # asked 爽约几次 or 哪一年, a sentence without such a number cannot be the answer, however
     # close its topic (the news set's commonest near-miss: the figure asked is not given)

@@ -33,6 +33,10 @@ def test_a_figure_of_another_year_or_ordinal_violates_the_question():
     # an undated figure in an article of the asked year is not contradicted
     assert not violations(c, "全市GDP为530亿元。", "全市GDP为530亿元。", "2021-12-30")
     assert violations(of_question("第二届论坛有多少人参加？"), "第一届论坛有500人参加。", "第一届论坛", None)
+    # 第一 and 第1 are one ordinal
+    assert not violations(of_question("西米德兰兹郡的第一大城市是什么？"), "伯明翰是第1大城市。", "", None)
+    assert not violations(of_question("第12届运动会在哪里举行？"), "第十二届运动会在成都举行。", "", None)
+    assert not violations(of_question("香港杜鹃第一次被发现是在什么时候？"), "于1847年在香港岛首次发现。", "", None)
     assert kind_matches("number", "参会者达500人") and kind_matches("number", "会议圆满结束") is False
 
 

@@ -156,3 +156,10 @@ def test_a_range_is_one_answer_but_a_change_is_not():
     assert complete("13.19", q) == "9.99万元至13.19万元"          # the model's bare upper end
     assert complete("3.1", "增长13.1%至15%") == "3.1"                # not an end of a range
     assert complete("1", "票价10元至20元") == "1"                     # a digit is not a range's end
+
+
+def test_a_length_in_another_unit_and_degrees_celsius_answer():
+    # 40km answers 多少米 (one dimension, another unit); ℃ reads °C once normalized
+    assert carries_unit("跟踪距离40km", asked_units("跟踪距离是多少米？"))
+    assert carries_unit("适水温23~28℃，食活饵", asked_units("适宜的水温是多少度？"))
+    assert not carries_unit("重40千克", asked_units("跟踪距离是多少米？"))
