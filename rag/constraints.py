@@ -220,9 +220,9 @@ _DAY_IN = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[
 
 
 def _new(pattern: re.Pattern, quote: str, question: str) -> bool:
-    """Whether the quote holds a match beyond what the question says; a number is read with
-    the character after it (the 4 of 4个 is not the 4 of 2009年4月)."""
-    return any(quote[m.start():m.end() + 1] not in question for m in pattern.finditer(quote))
+    """Whether the quote holds a match beyond what the question says; a bare number is read
+    with the character after it (the 4 of 4个 is not the 4 of 2009年4月)."""
+    return any(quote[m.start():m.end() + m.group()[-1:].isdigit()] not in question for m in pattern.finditer(quote))
 
 
 _YEAR_ASKED = re.compile(r"哪一?年|何年|几几年|什么年份|[公西]元几年")

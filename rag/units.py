@@ -149,7 +149,8 @@ def complete(answer: str, quote: str) -> str:
             if not re.search(r"[^\s多余]", tail):   # 多 alone (205多辆 without its unit) adds nothing
                 tail = ""
         if head or tail:
-            return head + m.group() + tail
+            # the unit may itself be cut inside a word: 16 -> 16部 in 联合16部门 -> 16部门
+            return _to_word_end(head + m.group() + tail, quote)
     return _to_word_end(a, quote)
 
 

@@ -317,6 +317,7 @@ def test_a_quote_without_the_asked_number_or_day_is_no_answer():
     money = of_question("柳河县那八位员工一共替公司垫付了多少养老保险费？")
     # the years it is set in and the question's own 八位 are not the amount asked
     assert violations(money, "2019年至2022年，由八位员工个人垫付，代公司缴纳了养老保险费用。", "", None)
+    assert violations(money, "八位案件当事人原系某医药公司的员工，2019年至2022年，由八位员工个人垫付了养老保险费用。", "", None)
     assert not violations(money, "八位员工共垫付养老保险费3.2万元。", "", None)
     assert not violations(money, "八位员工共垫付两千多元。", "", None)
     day = of_question("地铁9号线二期工程是哪天开通运营的？")

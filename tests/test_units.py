@@ -131,6 +131,8 @@ def test_an_answer_cut_inside_a_word_ends_at_the_word():
     assert complete("16部", "省市场监管局联合16部门在全省开展整治") == "16部门"
     assert complete("3天", "退税流程从20天减到3天。") == "3天"
     assert asked_units("蛤蟆功每天要做几组？") == {"组"}
+    # ... also when the unit completing a bare number is cut inside a word
+    assert complete("16", "省教育厅、省市场监管局联合16部门在全省深入开展整治行动") == "16部门"
 
 
 def test_an_answer_that_rephrases_the_question_is_unfit():
