@@ -126,8 +126,8 @@ _LEVEL_ASKED = re.compile(r"哪一?个?(省|县|镇|乡|村)")
 
 def answer_unfit(question: str, answer: str) -> str | None:
     """Why the model's short answer cannot stand (None when it can): it only repeats the
-    question's words (asked 是哪位选手的教练, "井村雅代"), or it is a number without the unit
-    asked for (asked 爽约几次, "30天")."""
+    question's words (asked 是哪位选手的教练, "井村雅代"), it is not of the level asked (哪个省,
+    "印度尼西亚"), or it is a number without the unit asked for (asked 爽约几次, "30天")."""
     a = normalize(answer).strip("。.，,；; ")
     q = normalize(question)
     if len(a) >= 2 and a in q:
