@@ -126,31 +126,40 @@ def _day_words(days: list[tuple[int | None, int]]) -> str:
 _PERIOD = re.compile(r"前三季度|[一二三四1-4]季度|[上下]半年|全年|年初|年底|年末")
 
 
-_CN_DIGIT = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+_CN_DIGITS = "零一二三四五六七八九"
 
 
 def _cn_number(s: str) -> int | None:
     """一 … 九十九 as an int (None otherwise): enough for ordinals."""
-    if len(s) == 1 and s in _CN_DIGIT:
-        return _CN_DIGIT[s]
+    if len(s) == 1 and s in _CN_DIGITS:
+        return _CN_DIGITS.index(s)
     m = re.fullmatch(r"([一二三四五六七八九]?)十([一二三四五六七八九]?)", s)
     if m:
-        return (_CN_DIGIT[m.group(1)] if m.group(1) else 1) * 10 + (_CN_DIGIT[m.group(2)] if m.group(2) else 0)
+        tens, ones = m.groups()
+        return (_CN_DIGITS.index(tens) if tens else 1) * 10 + (_CN_DIGITS.index(ones) if ones else 0)
     return None
+
+
+def _cn_numeral(n: int) -> str | None:
+    """1 … 99 written in Chinese (12 -> 十二, 20 -> 二十); None beyond."""
+    if not 0 < n < 100:
+        return None
+    tens, ones = divmod(n, 10)
+    if not tens:
+        return _CN_DIGITS[ones]
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
 
 
 def _ordinal_forms(o: str) -> set[str]:
     """第一大 and 第1大 (and 第一次 and 首次) are one ordinal, whichever the question and the text write."""
     m = re.match(r"第([一二三四五六七八九十]+|\d+)", o)
-    if not m:
-        return {o}
-    num = m.group(1)
-    n = int(num) if num.isdigit() else _cn_number(num)
+    n = None if not m else int(m.group(1)) if m.group(1).isdigit() else _cn_number(m.group(1))
     if n is None:
         return {o}
     rest = o[m.end():]
-    cn = ("" if n < 10 else ("" if n // 10 == 1 else "零一二三四五六七八九"[n // 10]) + "十") + ("零一二三四五六七八九"[n % 10] if n % 10 or n < 10 else "")
-    forms = {o, f"第{n}{rest}", f"第{cn}{rest}"}
+    forms = {o, f"第{n}{rest}"}
+    if _cn_numeral(n):
+        forms.add(f"第{_cn_numeral(n)}{rest}")
     if n == 1 and rest:
         forms.add("首" + rest)   # 第一次 is 首次, 第一届 首届
     return forms
@@ -224,7 +233,11 @@ _DAY_IN = re.compile(r"\d{1,2}\s*[日号]|[一二三四五六七八九十]{1,3}[
 def _new(pattern: re.Pattern, quote: str, question: str) -> bool:
     """Whether the quote holds a match beyond what the question says; a bare number is read
     with the character after it (the 4 of 4个 is not the 4 of 2009年4月)."""
-    return any(quote[m.start():m.end() + m.group()[-1:].isdigit()] not in question for m in pattern.finditer(quote))
+    for m in pattern.finditer(quote):
+        end = m.end() + 1 if m.group()[-1:].isdigit() else m.end()
+        if quote[m.start():end] not in question:
+            return True
+    return False
 
 
 _YEAR_ASKED = re.compile(r"哪一?年|何年|几几年|什么年份|[公西]元几年")
