@@ -26,11 +26,12 @@ from .extractive import bm25_idf, dense_sentence_scores, sentence_scores
 from .index import Index
 from .llm import describe_api_error
 from .retriever import search
+from .rewrite import rewrite_followup
 from .span import answer_span
 from .text import find_verbatim, normalize
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
 from .units import complete
-from .verify import Parsed, answer_supported, answer_unfit, locate_quote, make_citation, parse, salient_terms
+from .verify import Parsed, answer_supported, answer_unfit, locate_quote, make_citation, parse
 
 # Cosine of the best sentence for a question with no Chinese (English): e5 bridges the
 # languages, term coverage cannot, so this decides instead of the answerability model.
@@ -199,6 +200,7 @@ def verify(run: Run) -> Decision | None:
             ans = p.answer if p.answer and answer_supported(p.answer, [h.text[a:b]]) else None
             if p.answer and ans is None:
                 run.notes.append(f"the model's answer {p.answer[:20]!r} is not supported by its quote")
+            ans = _fits_completed(run, ans, h.text[a:b])
             run.candidates.append(answerability.Candidate(h, a, b, hit_rank.get(h.chunk_id, len(run.hits)), "llm", ans,
                                                           _evidence(run.ranked, h, a, b)))
     elif run.finish in ("length", "time_limit"):
@@ -221,7 +223,7 @@ def verify(run: Run) -> Decision | None:
         # a retrieved sentence supports it
         for c in run.candidates:
             if answer_supported(p.answer, [c.quote]):
-                c.answer = p.answer
+                c.answer = _fits_completed(run, p.answer, c.quote)
     if not run.candidates:
         return Decision("verify", True, "没有能在原文中核实的引文（no quote could be verified in the sources）")
     return None
@@ -336,28 +338,21 @@ def _reanchor(run: Run, answer: str) -> None:
             return
 
 
+def _fits_completed(run: Run, answer: str | None, quote: str) -> str | None:
+    """The answer as the reader will see it, completed from its quote, checked again: a bare
+    "40" passes as a number, but the quote makes it 40％, not the 人 asked for."""
+    if not answer:
+        return answer
+    why = answer_unfit(run.standalone, complete(answer, quote))
+    if why:
+        run.notes.append(f"the model's answer {answer[:20]!r} read in its quote {why}; the quote stands without it")
+        return None
+    return answer
+
+
 def _evidence(ranked, hit: Hit, a: int, b: int) -> float:
     """The extractive score of the sentence a model's quote lies in (0 if none overlaps)."""
     return max((s for s, h, x, y in ranked if h.chunk_id == hit.chunk_id and x < b and a < y), default=0.0)
-
-
-def rewrite_followup(question: str, history: list[tuple[str, str]], model: BaseChatModel | None) -> str:
-    """Turn "那它的交易额呢？" into a standalone question using the conversation."""
-    if not history:
-        return question
-    if model is not None:
-        try:
-            msgs = [SystemMessage(prompts.REWRITE_SYSTEM), HumanMessage(prompts.rewrite_prompt(history, question))]
-            out = str(model.invoke(msgs, max_tokens=64).content).strip().splitlines()
-            cand = out[0].strip().strip("“”\"") if out else ""
-            if 2 <= len(cand) <= 200 and "无法" not in cand:
-                return cand
-        except Exception:  # noqa: BLE001 - rewriting is an optimization; fall through
-            pass
-    # Without a model: carry the previous question's content terms into this one.
-    prev = history[-1][0]
-    extra = [t for t in salient_terms(prev) if t not in normalize(question)]
-    return (" ".join(extra) + " " + question).strip() if extra else question
 
 
 def fit_context(ranked, hits: list[Hit], model, budget: int) -> tuple[list[Hit], list[list[tuple[int, int]]]]:

@@ -61,6 +61,14 @@ def test_answer_not_supported_by_its_quote_is_dropped(fixture_index):
     assert "10分钟" not in ans.text
 
 
+def test_a_bare_number_is_checked_again_once_its_quote_gives_the_unit(fixture_index):
+    # "12.6" passes as a bare number, but its sentence makes it 12.6公里, not the 座 asked for
+    ans = answer("地铁9号线二期工程共设多少座车站？", llm=scripted("答案：12.6"), index=fixture_index)
+    assert "公里" not in ans.text
+    assert not ans.refused and "8座" in ans.text
+    assert any("read in its quote" in n for n in ans.notes)
+
+
 class CutOff(FakeListChatModel):
     """Streams its scripted text, then reports that the token limit stopped it."""
 
