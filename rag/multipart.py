@@ -30,27 +30,42 @@ def split_question(question: str) -> list[tuple[str, str]] | None:
     if c <= 0:
         return None
     start = max(q.rfind(ch, 0, c) for ch in _CLAUSE_START) + 1
-    end = min([q.find(w, c + 1, pos) for w in _RIGHT_END if q.find(w, c + 1, pos) >= 0] + [pos])
-    left, right = q[start:c], q[c + 1:end]
     import jieba.posseg as pseg
+    # the second name ends at a clause break (截至14日和截至16日，毛伊岛大火的…: the fire is
+    # both halves'), or at 的 — unless 的 follows a verb, a relative clause inside the second
+    # name (新任厅长和被查的副主席)
+    ends = [i for i in (q.find(ch, c + 1, pos) for ch in _CLAUSE_START) if i >= 0]
+    for w in _RIGHT_END:
+        i = q.find(w, c + 1, pos)
+        if i >= 0 and not (w == "的" and list(pseg.cut(q[c + 1:i]))[-1:] and list(pseg.cut(q[c + 1:i]))[-1].flag.startswith("v")):
+            ends.append(i)
+    end = min(ends + [pos])
+    left, right = q[start:c], q[c + 1:end]
     lt = list(pseg.cut(left))
     lead = 0   # a date or a verb in front of the first name is shared by both halves
     while lead < len(lt) - 1 and (lt[lead].flag.startswith(("m", "t", "p", "v", "d", "r")) or lt[lead].word in "在于"):
         lead += 1
+    while 0 < lead and all(t.flag.startswith(("m", "t")) for t in lt[lead - 1:]):
+        lead -= 1   # the first half is itself a date (截至10日和截至12日): the date is its name
     head = q[:start] + "".join(t.word for t in lt[:lead])
     if head[-1:] in ("日", "号", "月", "年"):
         head += "，"   # 8月18日蒙草生态 is cut 日蒙草 by jieba; a comma keeps the name whole
     left = "".join(t.word for t in lt[lead:])
+    if right.startswith(head[start:]) and len(head) > start:
+        right = right[len(head) - start:]   # 截至A和截至B: the shared 截至 is not said twice
     rt = list(pseg.cut(right))
     trail = len(rt)   # 北京7月: the month after the second name is shared too
     while trail > 1 and rt[trail - 1].flag.startswith(("m", "t")) and any(ch.isdigit() or ch in "年月日号季" for ch in rt[trail - 1].word):
         trail -= 1
+    is_date = all(t.flag.startswith(("m", "t")) for t in rt[:trail])
+    if is_date:
+        trail = len(rt)   # the second half is itself a date (截至8月16日): nothing after it is shared
     shared_tail = "".join(t.word for t in rt[trail:])
     right = "".join(t.word for t in rt[:trail])
     if not left or not right:
         return None
     # 第一届和第二届论坛: an ordinal on the left shares the right's head noun
-    if all(t.flag.startswith("m") for t in lt[lead:]) and len(rt[:trail]) > 1:
+    if all(t.flag.startswith("m") for t in lt[lead:]) and len(rt[:trail]) > 1 and not is_date:
         left += "".join(t.word for t in rt[1:trail])
     # 分别/各自 go; of 各是/各有 only 各 goes (是, 有 carry the question)
     tail = shared_tail + q[end:].replace(each, each if each in ("分别", "各自") else each[1], 1)

@@ -147,6 +147,17 @@ def test_two_part_questions_are_split_and_both_halves_cited(fixture_index):
     assert a.citations[0].article_id == "cherry-harvest" and "[1]" in a.text and a.decision["stage"] == "multipart"
 
 
+def test_two_part_questions_about_two_dates_or_with_a_relative_clause():
+    from rag.multipart import split_question
+    # two dates are the two halves, and what follows them is shared, even after a comma
+    assert split_question("8月10日和8月16日的死亡人数分别是多少？") == [
+        ("8月10日", "8月10日的死亡人数是多少?"), ("8月16日", "8月16日的死亡人数是多少?")]
+    assert [q for _, q in split_question("截至10日和截至12日，山火的过火面积分别是多少？")] == [
+        "截至10日,山火的过火面积是多少?", "截至12日,山火的过火面积是多少?"]
+    # 的 after a verb belongs to the second name (被查的副主席), not to both halves
+    assert [lab for lab, _ in split_question("新任市长和被免职的副市长分别是谁？")] == ["新任市长", "被免职的副市长"]
+
+
 def test_a_model_answer_without_a_quote_is_served_with_the_sentence_that_supports_it(fixture_index):
     from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
