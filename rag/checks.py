@@ -109,13 +109,13 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
     return missing
 
 
-_PLACE_SUFFIX = re.compile(r"(?<=..)(?:省|市|县|区|州|镇|乡|村)$")
+_PLACE_SUFFIX = re.compile(r"(?<=..)(?:地区|省|市|县|区|州|镇|乡|村)$")
 
 
 def _places_set_by_the_article(question: str, missing: list[str], index: Index, hit: Hit) -> list[str]:
     """A place sets the scene for a whole article: a report about 北京市 says 市国资委 near
     the figure and 北京 once, paragraphs away. So a place (jieba ns) counts as named when the
-    article names it anywhere, with or without its 省/市/县; people and organisations must
+    article names it anywhere, with or without its 省/市/县/地区; people and organisations must
     still be near the quote (a penalty list names many banks)."""
     places = set(nouns(question, ("ns",)))
     if not places & set(missing):

@@ -240,6 +240,9 @@ def test_a_place_named_once_in_the_article_sets_the_scene_but_an_organisation_do
     hit = next(h for h in search(ix, "市国资委组织7家市属国有企业到房山区开展援建", 10) if "7家" in h.text)
     assert "北京" not in ix.neighborhood("aid", int(hit.chunk_id.rsplit("#", 1)[1]))   # only far away
     assert "北京市" not in names_elsewhere("北京市国资委组织了几家市属国企到房山区开展援建？", ix, hit)
+    # 北京地区 is 北京 too (found on CMRC twins: 香港地区, 西藏地区); 华北地区 is not named anywhere
+    assert "北京地区" not in names_elsewhere("北京地区国资委组织了几家市属国企到房山区开展援建？", ix, hit)
+    assert "华北地区" in names_elsewhere("华北地区国资委组织了几家市属国企到房山区开展援建？", ix, hit)
     assert "中信银行" in names_elsewhere("中信银行组织了几家市属国企到房山区开展援建？", ix, hit)
 
 
