@@ -30,6 +30,18 @@ def question_nouns(question: str) -> list[str]:
     return [t for t in nouns(q) if t not in QUESTION_WORDS and any("\u4e00" <= c <= "\u9fff" for c in t)]
 
 
+# the attribute asked for right before the question word (长度是多少, 籍贯是哪里): a passage
+# states it (全长1.5公里, 安徽凤阳人) without the word
+_ASKED_ATTRIBUTE = re.compile(r"(?<=的)[\u4e00-\u9fff]{2}(?=(?:是|为)?(?:什么|哪|多少|几|何))")
+
+
+def _kind_words_out(question: str) -> str:
+    """The question without the words that name the kind of answer (哪个城市, 长度是多少):
+    those are not names a passage must mention."""
+    q = _ASKED_ATTRIBUTE.sub("，", normalize(question))
+    return _WHICH_PHRASE.sub("，什么", _ASKING_PHRASE.sub("，", q))
+
+
 def missing_terms(question: str, index: Index, hits: list[Hit], filters: dict | None = None) -> list[str]:
     """Chinese nouns of the question that no article contains: asking who won a match the
     articles only announce, the word 冠军 is nowhere in them. With `filters` (dates,
@@ -86,7 +98,7 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
     A person is held closer: given the quote's span [a, b) of `hit`, its paragraph or the
     one before must name them. A feature story introduces 徐淑坤 and, three paragraphs
     later, says some technicians earn 10,000 a month; that is not 徐淑坤's salary."""
-    names = [t for t in dict.fromkeys(tokenize_names(question)) if t not in QUESTION_WORDS]
+    names = [t for t in dict.fromkeys(tokenize_names(_kind_words_out(question))) if t not in QUESTION_WORDS]
     if not names:
         return []
     if near is None:   # the caller may pass the normalized neighborhood it already read

@@ -243,6 +243,10 @@ def test_a_place_named_once_in_the_article_sets_the_scene_but_an_organisation_do
     # 北京地区 is 北京 too (found on CMRC twins: 香港地区, 西藏地区); 华北地区 is not named anywhere
     assert "北京地区" not in names_elsewhere("北京地区国资委组织了几家市属国企到房山区开展援建？", ix, hit)
     assert "华北地区" in names_elsewhere("华北地区国资委组织了几家市属国企到房山区开展援建？", ix, hit)
+    # the words that name the kind of answer are not names the passage must hold (as for nouns):
+    # jieba tags 城市 and 长度 as places, but 哪一个城市 asks for a city and 的长度是多少 for a length
+    assert names_elsewhere("哪一个城市的市属国企到房山区开展援建？", ix, hit) == []
+    assert names_elsewhere("房山区援建项目的长度是多少？", ix, hit) == []
     assert "中信银行" in names_elsewhere("中信银行组织了几家市属国企到房山区开展援建？", ix, hit)
 
 
