@@ -37,7 +37,8 @@ def split_question(question: str) -> list[tuple[str, str]] | None:
     ends = [i for i in (q.find(ch, c + 1, pos) for ch in _CLAUSE_START) if i >= 0]
     for w in _RIGHT_END:
         i = q.find(w, c + 1, pos)
-        if i >= 0 and not (w == "的" and list(pseg.cut(q[c + 1:i]))[-1:] and list(pseg.cut(q[c + 1:i]))[-1].flag.startswith("v")):
+        before = list(pseg.cut(q[c + 1:i])) if i >= 0 and w == "的" else []
+        if i >= 0 and not (before and before[-1].flag.startswith("v")):
             ends.append(i)
     end = min(ends + [pos])
     left, right = q[start:c], q[c + 1:end]
