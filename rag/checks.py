@@ -24,9 +24,13 @@ _ASKING_PHRASE = re.compile(r"多大|多少|多长|多高|多远|多久|多重|�
 _WHICH_PHRASE = re.compile(r"哪一?[种个些家位支所年天次件类边国座条场部名]?")
 
 
+def _phrases_out(q: str) -> str:
+    return _WHICH_PHRASE.sub("，什么", _ASKING_PHRASE.sub("，", q))
+
+
 def question_nouns(question: str) -> list[str]:
     """Content nouns of the question, with question phrases cut out first."""
-    q = _WHICH_PHRASE.sub("，什么", _ASKING_PHRASE.sub("，", normalize(question)))
+    q = _phrases_out(normalize(question))
     return [t for t in nouns(q) if t not in QUESTION_WORDS and any("\u4e00" <= c <= "\u9fff" for c in t)]
 
 
@@ -38,8 +42,7 @@ _ASKED_ATTRIBUTE = re.compile(r"(?<=的)[\u4e00-\u9fff]{2}(?=(?:是|为)?(?:什�
 def _kind_words_out(question: str) -> str:
     """The question without the words that name the kind of answer (哪个城市, 长度是多少):
     those are not names a passage must mention."""
-    q = _ASKED_ATTRIBUTE.sub("，", normalize(question))
-    return _WHICH_PHRASE.sub("，什么", _ASKING_PHRASE.sub("，", q))
+    return _phrases_out(_ASKED_ATTRIBUTE.sub("，", normalize(question)))
 
 
 def missing_terms(question: str, index: Index, hits: list[Hit], filters: dict | None = None) -> list[str]:

@@ -158,8 +158,9 @@ def _ordinal_forms(o: str) -> set[str]:
         return {o}
     rest = o[m.end():]
     forms = {o, f"第{n}{rest}"}
-    if _cn_numeral(n):
-        forms.add(f"第{_cn_numeral(n)}{rest}")
+    cn = _cn_numeral(n)
+    if cn:
+        forms.add(f"第{cn}{rest}")
     if n == 1 and rest:
         forms.add("首" + rest)   # 第一次 is 首次, 第一届 首届
     return forms
