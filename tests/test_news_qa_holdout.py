@@ -1,7 +1,8 @@
-"""The held-out news question set (evals/news_qa_holdout.jsonl) is well-formed, shares no article with
-the development set (evals/news_qa.jsonl), and its gold answers really are in the CRUD-RAG news sample.
+"""The held-out news question sets (evals/news_qa_holdout.jsonl and evals/news_qa_holdout2.jsonl) are
+well-formed, share no article with the development set (evals/news_qa.jsonl) nor with each other, and
+their gold answers really are in the CRUD-RAG news sample.
 
-The set is written blind and used once, as a final check: these tests only look at its shape and at the
+Each set is written blind and used once, as a final check: these tests only look at its shape and at the
 corpus, never at what the system answers."""
 import itertools
 import json
@@ -15,15 +16,28 @@ import pytest
 from rag.text import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
-SET = ROOT / "evals" / "news_qa_holdout.jsonl"
-DEV_SET = ROOT / "evals" / "news_qa.jsonl"
+EVALS = ROOT / "evals"
+DEV_SET = EVALS / "news_qa.jsonl"
 NEWS = ROOT.parent / "shared" / "news" / "crud_news_20k.jsonl.xz"
-ROWS = [json.loads(l) for l in SET.read_text(encoding="utf-8").splitlines() if l.strip()]
 KEYS = {"id", "question", "answers", "answerable", "article_ids", "category", "split"}
 ANSWERABLE = {"number", "date", "who", "where", "fact", "time", "two_article", "english", "traditional"}
 UNANSWERABLE = {"unanswerable_time", "unanswerable_entity", "unanswerable_figure"}
 
+# file -> (id pattern, split name, earlier sets it must not share an article with)
+SETS = {
+    "news_qa_holdout.jsonl": (r"hold-\d{3}", "holdout", ["news_qa.jsonl"]),
+    "news_qa_holdout2.jsonl": (r"h2-\d{3}", "holdout2", ["news_qa.jsonl", "news_qa_holdout.jsonl"]),
+}
+
+
+def _rows(name):
+    return [json.loads(l) for l in (EVALS / name).read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+ROWS = {name: _rows(name) for name in SETS}
+
 needs_news = pytest.mark.skipif(not NEWS.exists(), reason=f"news corpus not found at {NEWS} (see /work/shared/news/README.md)")
+per_set = pytest.mark.parametrize("name", sorted(SETS))
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +51,19 @@ def corpus():
     return out
 
 
-def test_rows_are_well_formed():
-    assert len(ROWS) >= 50
-    ids = [r["id"] for r in ROWS]
+@per_set
+def test_rows_are_well_formed(name):
+    rows = ROWS[name]
+    id_pattern, split, _ = SETS[name]
+    assert len(rows) >= 50
+    ids = [r["id"] for r in rows]
     assert len(set(ids)) == len(ids)
-    assert len({r["question"] for r in ROWS}) == len(ROWS), "duplicate question"
-    for r in ROWS:
+    assert len({r["question"] for r in rows}) == len(rows), "duplicate question"
+    for r in rows:
         extra = {"must_include"} if r["category"] == "two_article" else set()
         assert set(r) == KEYS | extra, r["id"]
-        assert re.fullmatch(r"hold-\d{3}", r["id"]), r["id"]
-        assert r["split"] == "holdout", r["id"]
+        assert re.fullmatch(id_pattern, r["id"]), r["id"]
+        assert r["split"] == split, r["id"]
         assert isinstance(r["question"], str) and r["question"].strip(), r["id"]
         assert isinstance(r["answerable"], bool), r["id"]
         assert isinstance(r["answers"], list) and all(isinstance(a, str) and a.strip() for a in r["answers"]), r["id"]
@@ -61,35 +78,51 @@ def test_rows_are_well_formed():
             assert len(r["article_ids"]) == 1, r["id"]
 
 
-def test_mix_of_categories():
-    cats = Counter(r["category"] for r in ROWS)
-    assert sum(not r["answerable"] for r in ROWS) / len(ROWS) >= 0.40
+def test_the_sets_do_not_reuse_questions():
+    seen = {}
+    for name in ["news_qa.jsonl", *sorted(SETS)]:
+        for r in ROWS.get(name) or _rows(name):
+            assert r["question"] not in seen, (name, r["id"], seen.get(r["question"]))
+            seen[r["question"]] = r["id"]
+
+
+@per_set
+def test_mix_of_categories(name):
+    rows = ROWS[name]
+    cats = Counter(r["category"] for r in rows)
+    assert sum(not r["answerable"] for r in rows) / len(rows) >= 0.40
     assert set(cats) == ANSWERABLE | UNANSWERABLE, cats  # every kind of question is represented
 
 
-def test_at_most_two_questions_per_article():
-    per = Counter(a for r in ROWS for a in r["article_ids"])
+@per_set
+def test_at_most_two_questions_per_article(name):
+    per = Counter(a for r in ROWS[name] for a in r["article_ids"])
     assert max(per.values()) <= 2, per.most_common(3)
 
 
-def test_no_article_is_shared_with_the_development_set():
-    dev = [json.loads(l) for l in DEV_SET.read_text(encoding="utf-8").splitlines() if l.strip()]
-    dev_articles = {a for r in dev for a in r["article_ids"]}
-    shared = {a for r in ROWS for a in r["article_ids"]} & dev_articles
-    assert not shared, sorted(shared)
+@per_set
+def test_no_article_is_shared_with_an_earlier_set(name):
+    _, _, earlier = SETS[name]
+    mine = {a for r in ROWS[name] for a in r["article_ids"]}
+    for other in earlier:
+        rows = ROWS[other] if other in ROWS else _rows(other)
+        shared = mine & {a for r in rows for a in r["article_ids"]}
+        assert not shared, (other, sorted(shared))
 
 
 @needs_news
-def test_article_ids_exist_in_the_corpus(corpus):
-    for r in ROWS:
+@per_set
+def test_article_ids_exist_in_the_corpus(name, corpus):
+    for r in ROWS[name]:
         for a in r["article_ids"]:
             assert a in corpus, (r["id"], a)
 
 
 @needs_news
-def test_gold_answers_and_must_include_are_in_their_articles(corpus):
+@per_set
+def test_gold_answers_and_must_include_are_in_their_articles(name, corpus):
     # answers[0] is the span copied from the article; later answers are variants ("3.5亿", "81.4 billion")
-    for r in ROWS:
+    for r in ROWS[name]:
         if not r["answerable"]:
             continue
         text = normalize("\n".join(corpus[a] for a in r["article_ids"]))
@@ -99,8 +132,9 @@ def test_gold_answers_and_must_include_are_in_their_articles(corpus):
 
 
 @needs_news
-def test_two_article_parts_come_from_different_articles(corpus):
-    for r in ROWS:
+@per_set
+def test_two_article_parts_come_from_different_articles(name, corpus):
+    for r in ROWS[name]:
         if r["category"] != "two_article":
             continue
         homes = [{a for a in r["article_ids"] if normalize(m) in normalize(corpus[a])} for m in r["must_include"]]
