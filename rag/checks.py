@@ -39,7 +39,7 @@ def question_nouns(question: str) -> list[str]:
 _ASKED_ATTRIBUTE = re.compile(r"(?<=的)[\u4e00-\u9fff]{2}(?=(?:是|为)?(?:什么|哪|多少|几|何))")
 
 
-def _kind_words_out(question: str) -> str:
+def without_kind_words(question: str) -> str:
     """The question without the words that name the kind of answer (哪个城市, 长度是多少):
     those are not names a passage must mention."""
     return _phrases_out(_ASKED_ATTRIBUTE.sub("，", normalize(question)))
@@ -101,7 +101,7 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
     A person is held closer: given the quote's span [a, b) of `hit`, its paragraph or the
     one before must name them. A feature story introduces 徐淑坤 and, three paragraphs
     later, says some technicians earn 10,000 a month; that is not 徐淑坤's salary."""
-    names = [t for t in dict.fromkeys(tokenize_names(_kind_words_out(question))) if t not in QUESTION_WORDS]
+    names = [t for t in dict.fromkeys(tokenize_names(without_kind_words(question))) if t not in QUESTION_WORDS]
     if not names:
         return []
     if near is None:   # the caller may pass the normalized neighborhood it already read

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..checks import junk, names_elsewhere
 from ..constraints import HARD, Constraints, kind_matches, violations
+from ..rivals import rivals
 from ..text import normalize
 from ..types import Hit
 from ..verify import salient_terms
@@ -78,6 +79,11 @@ def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_mi
         # CMRC twins, blocking these costs nothing against weighing them (docs/EVALS.md)
         cand.blocked = True
         cand.why_not.append(f"引文所在段落没有提到{'、'.join(missing_names)}")
+    for asked, other in rivals(question, cand.quote):
+        # the quote says it of another entity (太原市 for 大同市, 男子 for 女子): measured on
+        # served answers of every saved run, it fired on wrong ones only (docs/EVALS.md)
+        cand.blocked = True
+        cand.why_not.append(f"问的是{asked}，引文说的是{other}")
     j = junk(question, cand.quote, h.title)
     return {
         "evidence": cand.evidence,

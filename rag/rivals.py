@@ -1,0 +1,113 @@
+"""A quote that says the asked thing about another entity: the near-miss news produces most.
+
+"大同市卫健委确定了多少所婚检机构？" is not answered by "太原市卫健委确定17所婚检定点医疗机构",
+nor "女子100米" by "男子100米赛会纪录", nor "嘉兴南站" by "嘉善南站站房面积". The quote repeats
+the question's wording around a name and puts another name of the same kind in its slot.
+
+The check is an alignment, not a list of entities: for each noun X of the question that the
+quote lacks, the text right after X (or right before it) is looked up in the quote, and the word
+the quote has in X's place is the rival Y. It fires only when Y is of X's kind:
+- both are proper names (jieba ns/nr/nt/nz), with 3+ aligned characters or X and its
+  neighbour forming one compound (嘉兴南站 / 嘉善南站);
+- both end in the same place or organisation suffix (五常市 / 尚志市, 某银行 / 某银行);
+- they are the two sides of a contrast news keeps apart (男子 / 女子, 决赛 / 预赛).
+An alias is no rival: a word whose characters are the other's in order (建行 / 中国建设银行),
+or one pointing back (本届, 该公司, 全市).
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from .checks import without_kind_words
+from .text import normalize
+from .tokenize import cut, nouns
+
+_NAMES = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
+_SUFFIX = re.compile(r"(?:省|市|县|区|州|镇|乡|村|国|站|路|街|社区|银行|公司|集团|大学|学院|医院|队|组|赛)$")
+_POINTS_BACK = re.compile(r"^[本该此全其这我今去明那各每]")
+_POINTER = re.compile(r"(?:这|那|该|此|本|其)[个只位家名座条种项所届]?$")   # 这只宝可梦 is the one asked about
+_GLUED = re.compile(r"^[和与及或跟同]")                                       # jieba's 和渝昆 is 和 + 渝昆
+_CONTRASTS = ({"男子", "女子"}, {"决赛", "预赛", "半决赛", "复赛"}, {"上半年", "下半年"},
+              {"进口", "出口"}, {"同比", "环比"})
+_CONTRAST_WORDS = set().union(*_CONTRASTS)
+_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.]+")
+_MAX_CONTEXT = 6
+
+
+@functools.lru_cache(maxsize=4096)
+def _tagged(text: str) -> tuple[tuple[str, str, int, int], ...]:
+    """(word, POS flag, start, end) over `text` (already normalized)."""
+    import jieba.posseg as pseg
+    cut("")   # jieba initialized once, quietly (rag.tokenize)
+    out, p = [], 0
+    for w, f in pseg.cut(text):
+        out.append((w, f, p, p + len(w)))
+        p += len(w)
+    return tuple(out)
+
+
+def _in_order(a: str, b: str) -> bool:
+    it = iter(b)
+    return all(c in it for c in a)
+
+
+def _same_kind(x: str, fx: str, y: str, fy: str, aligned: int, compound: bool) -> bool:
+    if len(y) < 2 or _in_order(x, y) or _in_order(y, x) or _POINTS_BACK.match(y) or _GLUED.match(y):
+        return False
+    if any(x in c and y in c for c in _CONTRASTS):
+        return True
+    if fy[:1] != "n" or (aligned < 3 and not compound):
+        return False
+    if fx in _NAMES and fy in _NAMES:
+        return True
+    sx, sy = _SUFFIX.search(x), _SUFFIX.search(y)
+    return bool(sx and sy and sx.group(0) == sy.group(0))
+
+
+def rivals(question: str, quote: str) -> list[tuple[str, str]]:
+    """(asked, other) pairs: the quote puts `other` where the question has `asked`."""
+    # the kind of answer asked for (哪个城市, 什么院系) is not a name the quote must repeat
+    q, t = without_kind_words(question), normalize(quote)
+    qtags, ttags = _tagged(q), _tagged(t)
+    ends = {e: (w, f) for w, f, _, e in ttags}
+    starts = {s: (w, f) for w, f, s, _ in ttags}
+    asked = set(nouns(q)) | _CONTRAST_WORDS
+    found: list[tuple[str, str]] = []
+    for x, fx, s, e in qtags:
+        if x not in asked or len(x) < 2 or x in t:
+            continue
+        after = q[e:]
+        m = _RUN.match(after.lstrip("的"))
+        right = m.group(0) if m else ""
+        m = re.search(r"[\u4e00-\u9fffA-Za-z0-9.]+$", q[:s].rstrip("的"))
+        left = m.group(0) if m else ""
+        slots = [*_slots_before(t, right, ends, compound=not after.startswith("的")), *_slots_after(t, left, starts)]
+        y = next((y for y, fy, k, joined in slots if y not in q and _same_kind(x, fx, y, fy, k, joined)), None)
+        if y:
+            found.append((x, y))
+    return found
+
+
+def _slots_before(t: str, right: str, ends: dict, compound: bool):
+    """The quote's words right before a start of `right` (its longest starts first)."""
+    for k in range(min(len(right), _MAX_CONTEXT), 1, -1):
+        ctx, p = right[:k], t.find(right[:k])
+        while p >= 0:
+            joined = compound and t[p - 1:p] != "的"
+            word = ends.get(p - (t[p - 1:p] == "的")) if p else None
+            if word and p + k in ends:   # whole words aligned: 银行 is not 银行业's start
+                if not _POINTER.search(t[:p - len(word[0]) - (t[p - 1:p] == "的")]):
+                    yield (*word, k, joined)
+            p = t.find(ctx, p + 1)
+
+
+def _slots_after(t: str, left: str, starts: dict):
+    """The quote's words right after an end of `left` (its longest ends first)."""
+    for k in range(min(len(left), _MAX_CONTEXT), 1, -1):
+        ctx, p = left[-k:], t.find(left[-k:])
+        while p >= 0:
+            word = starts.get(p + k + (t[p + k:p + k + 1] == "的"))
+            if word and p in starts:
+                yield (*word, k, False)
+            p = t.find(ctx, p + 1)
