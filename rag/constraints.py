@@ -83,12 +83,14 @@ def _years_in(text: str) -> set[int]:
     return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:财政?)?年|\s*[-/.]\d)", text)}
 
 
-_COMPARED = re.compile(r"(?:较|比|相比|同比|相较于?|与|对比)\s*((?:19|20)\d{2})\s*年|((?:19|20)\d{2})\s*年\s*同期")
+# 与 only with 相比: "2021年与2022年的产量分别为" reports both years
+_COMPARED = re.compile(r"(?:较|比|相比|同比|相较于?|对比)\s*((?:19|20)\d{2})\s*年"
+                       r"|与\s*((?:19|20)\d{2})\s*年[^，。；]{0,6}相比|((?:19|20)\d{2})\s*年\s*同期")
 
 
 def _compared_years(text: str) -> set[int]:
     """Years a sentence only compares against (较2022年, 2022年同期): not the year it reports."""
-    return {int(a or b) for a, b in _COMPARED.findall(text)}
+    return {int(a or b or c) for a, b, c in _COMPARED.findall(text)}
 
 
 _MONTH_STATED = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月(?!\s*\d{1,2}\s*[日号])")
@@ -173,15 +175,19 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
     out = []
     art_year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
     if c.years:
-        in_quote, in_ctx = _years_in(quote_n), _years_in(ctx_n)
         # a quote that states its own year speaks of that year, whatever its paragraph also
         # mentions (截至2022年12月31日… does not answer 截至2021年12月31日); an undated quote
-        # takes its paragraph's years
-        stated = in_quote - _compared_years(quote_n)
-        if stated and not in_quote & set(c.years):
+        # takes its paragraph's years. A year compared against (较2022年, 2022年同期) is not
+        # stated: "营收37080万元，较2022年H1增长" gives this year's figure, not 2022's.
+        compared = _compared_years(quote_n)
+        stated = _years_in(_COMPARED.sub("", quote_n))
+        in_ctx = _years_in(_COMPARED.sub("", ctx_n))
+        if stated and not stated & set(c.years):
             out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文说的是{'、'.join(map(str, sorted(stated)))}年"))
-        elif not any(y in in_quote or y in in_ctx for y in c.years):
-            other = sorted(in_quote) or sorted(in_ctx - set(c.years))
+        elif not stated and compared & set(c.years):
+            out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文是与{'、'.join(map(str, sorted(compared & set(c.years))))}年相比的数字"))
+        elif not any(y in stated or y in in_ctx for y in c.years):
+            other = sorted(stated) or sorted(in_ctx - set(c.years))
             if other:   # the passage speaks of another year
                 out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文说的是{'、'.join(map(str, other))}年"))
             elif art_year is not None and art_year not in c.years and all(y < art_year for y in c.years):

@@ -271,6 +271,15 @@ def test_a_quote_stating_another_year_contradicts_whatever_its_paragraph_says():
     # a year it only compares against is not the year it reports
     y = of_question("2023年上半年营收增长了多少？")
     assert violations(y, "上半年营收较2022年同期增长15%。", "2023年上半年，公司营收较2022年同期增长15%。", "2023-08-01") == []
+    # ... also when neither the quote nor its passage states the asked year (the reported
+    # period is the article's own); and a figure compared against the asked year is a later one's
+    half = "报告期内，公司合并层面营业收入 37080.65 万元，较 2022 年 H1 同比增长 5.75%"
+    assert violations(of_question("视觉中国2023年上半年的营业收入是多少？"), half, half, "2023-08-17") == []
+    found = violations(of_question("视觉中国2022年上半年的营业收入是多少？"), half, half, "2023-08-17")
+    assert [k for k, _ in found] == ["year"] and "相比" in found[0][1]
+    # 与…相比 compares; a plain 与 joins two reported years
+    both = "2021年与2022年的产量分别为3吨和4吨。"
+    assert violations(of_question("2022年的产量是多少？"), both, both, "2023-08-01") == []
 
 
 def test_the_fit_treats_a_missing_signal_as_weighing_nothing():
