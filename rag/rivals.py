@@ -11,6 +11,11 @@ the quote has in X's place is the rival Y. It fires only when Y is of X's kind:
   neighbour forming one compound (嘉兴南站 / 嘉善南站);
 - both end in the same place or organisation suffix (五常市 / 尚志市, 某银行 / 某银行);
 - they are the two sides of a contrast news keeps apart (男子 / 女子, 决赛 / 预赛).
+A second, looser reading needs no alignment: asked for a figure or a date about a bank,
+company or city (工商银行) the quote lacks, a quote naming another one (中国建设银行) gives the
+other's. Not for 谁/什么/哪 questions, whose answer may itself be such a name (its former name,
+the county it merged into).
+
 An alias is no rival: a word whose characters are the other's in order (建行 / 中国建设银行),
 or one pointing back (本届, 该公司, 全市).
 """
@@ -20,6 +25,7 @@ import functools
 import re
 
 from .checks import without_kind_words
+from .constraints import answer_kind
 from .text import normalize
 from .tokenize import cut, nouns
 
@@ -33,6 +39,10 @@ _CONTRASTS = ({"男子", "女子"}, {"决赛", "预赛", "半决赛", "复赛"},
 _CONTRAST_WORDS = set().union(*_CONTRASTS)
 _RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9.]+")
 _MAX_CONTEXT = 6
+_NAMED_SUFFIX = ("公司", "银行", "集团", "大学", "医院", "证券", "保险", "基金", "市", "省", "县", "州", "区", "镇")
+# a suffix word after these starts a new name (对XX银行, 与XX公司); after a common noun it is
+# part of a description (研究型大学)
+_NAME_STARTS = ("", "，", "、", "和", "与", "是", "对", "在", "于")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -86,6 +96,34 @@ def rivals(question: str, quote: str) -> list[tuple[str, str]]:
         y = next((y for y, fy, k, joined in slots if y not in q and _same_kind(x, fx, y, fy, k, joined)), None)
         if y:
             found.append((x, y))
+    return found or _siblings(question, q, t)
+
+
+def _named(text: str) -> list[tuple[str, str, int]]:
+    """(name, suffix, start) of the proper names with a bank/company/place suffix in `text`."""
+    tags, out = _tagged(text), []
+    for i, (w, f, s, _) in enumerate(tags):
+        prev = tags[i - 1] if i else None
+        if w in _NAMED_SUFFIX and prev and len(prev[0]) >= 2 and (
+                prev[1] in _NAMES or prev[1] == "j" or (prev[1] == "n" and text[prev[2] - 1:prev[2]] in _NAME_STARTS)):
+            out.append((prev[0] + w, w, prev[2]))
+        elif (f in _NAMES or f == "j") and len(w) >= 3 and w.endswith(_NAMED_SUFFIX):
+            out.append((w, next(x for x in _NAMED_SUFFIX if w.endswith(x)), s))
+    return out
+
+
+def _siblings(question: str, q: str, t: str) -> list[tuple[str, str]]:
+    if answer_kind(question) not in ("number", "date"):
+        return []
+    found = []
+    for x, sx, _ in _named(q):
+        if x in t or x[:-len(sx)] in t:
+            continue
+        for y, sy, p in _named(t):
+            if sy == sx and y not in q and not (_in_order(x, y) or _in_order(y, x) or _POINTS_BACK.match(y)
+                                                or _GLUED.match(y) or _POINTER.search(t[:p])):
+                found.append((x, y))
+                break
     return found
 
 

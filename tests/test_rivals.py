@@ -16,6 +16,9 @@ from rag.types import Article
     # the other side of a contrast news keeps apart
     ("是谁打破了女子100米赛会纪录？", "邓信锐先后在男子丁组100米预赛中打破男子100米赛会纪录", ("女子", "男子")),
     ("她在混合泳接力决赛中游最后一棒的分段成绩是多少？", "吴卿风在男女4×100米混合泳接力赛预赛中游最后一棒。", ("决赛", "预赛")),
+    # no aligned wording, but a figure asked about one bank, stated by another
+    ("截至今年6月末，工商银行的住房租赁基金累计出资了多少？", "记者从中国建设银行获悉，截至6月末，建行住房租赁基金已累计出资54.4亿元。",
+     ("工商银行", "中国建设银行")),
 ])
 def test_the_quote_puts_another_entity_in_the_asked_ones_slot(q, quote, pair):
     assert pair in rivals(q, quote)
@@ -35,6 +38,8 @@ def test_the_quote_puts_another_entity_in_the_asked_ones_slot(q, quote, pair):
     ("赖瑞·柏德在哪一年成为溜马队的总裁？", "2003年夏天，赖瑞·柏德回归，成为球队的总裁。"),
     # the aligned text must be whole words: 银行 is not the start of 银行业
     ("中信银行济宁分行和泰隆银行丽水分行分别被罚了多少钱？", "依据《中华人民共和国银行业监督管理法》第四十六条，对中信银行济宁分行罚款200万元。"),
+    # asked for a name, another county's name may be the answer (its former name)
+    ("化隆回族自治縣曾經於民國十八年青海建省時被稱之為?", "民國十八年青海建省時更名巴燕縣，歸青海省轄，1931年改為化隆縣。"),
 ])
 def test_an_alias_a_pointer_or_the_asked_kind_is_no_rival(q, quote):
     assert rivals(q, quote) == []
