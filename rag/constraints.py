@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .text import normalize
+from .text import normalize, spell_periods
 from .units import asked_units, carries_unit
 
 # 2021财年 and 2021财政年度 name a year as plainly as 2021年
@@ -73,8 +73,9 @@ def of_question(question: str, as_of: date | None = None) -> Constraints:
     # a month only counts when it names a period, not part of a full date like 2023年8月15日 asked as a fact
     months = [int(m) for m in _MONTH.findall(q)]
     return Constraints(years=sorted(set(years)), months=sorted(set(months)),
-                       ordinals=_ORDINAL.findall(q), kind=answer_kind(q),
-                       periods=sorted(set(_PERIOD.findall(q))),
+                       # 第二季度 is a period, checked as one, not the ordinal 第二季
+                       ordinals=_ORDINAL.findall(re.sub(r"第[一二三四1-4]季度", "", q)), kind=answer_kind(q),
+                       periods=sorted(_periods_in(q)),
                        question=q, units=asked_units(q) if answer_kind(q) == "number" else None,
                        cutoffs=_cutoffs(q))
 
@@ -128,6 +129,14 @@ def _day_words(days: list[tuple[int | None, int]]) -> str:
 _PERIOD = re.compile(r"前三季度|[一二三四1-4]季度|[上下]半年|全年|年初|年底|年末")
 
 
+def _periods_in(text: str) -> set[str]:
+    """The periods a text names, one spelling each (2季度 and Q2 are 二季度)."""
+    return {p.translate(_CN_QUARTER) for p in _PERIOD.findall(spell_periods(text))}
+
+
+_CN_QUARTER = str.maketrans("1234", "一二三四")
+
+
 _CN_DIGITS = "零一二三四五六七八九"
 
 
@@ -171,7 +180,7 @@ def _ordinal_forms(o: str) -> set[str]:
 def violations(c: Constraints, quote: str, context: str, article_date: str | None) -> list[tuple[str, str]]:
     """The question's constraints that a quote (read within its passage `context` and its
     article's date) contradicts: (kind, words a reader understands)."""
-    quote_n, ctx_n = normalize(quote), normalize(context)
+    quote_n, ctx_n = spell_periods(normalize(quote)), spell_periods(normalize(context))
     out = []
     art_year = int(article_date[:4]) if article_date and article_date[:4].isdigit() else None
     if c.years:
@@ -205,7 +214,7 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
             if other:
                 out.append((MONTH, f"问的是{'、'.join(map(str, c.months))}月，引文说的是{'、'.join(map(str, other))}月"))
     if c.periods:
-        in_quote = set(_PERIOD.findall(quote_n))
+        in_quote = _periods_in(quote_n)
         if in_quote and not in_quote & set(c.periods):
             out.append((PERIOD, f"问的是{'、'.join(c.periods)}，引文说的是{'、'.join(sorted(in_quote))}"))
     for o in c.ordinals:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 
-from .text import normalize, sentence_spans
+from .text import normalize, sentence_spans, spell_periods
 from .types import Hit
 from .verify import salient_terms
 
@@ -74,7 +74,7 @@ def sentence_scores(question: str, hits: list[Hit], idf_of, focus: str | None = 
         wh = {t: v * (TITLE_TERM_WEIGHT if t in title else 1.0) for t, v in w.items()}
         total = sum(wh.values())
         for a, b in sentence_spans(h.text):
-            s = normalize(h.text[a:b])
+            s = spell_periods(normalize(h.text[a:b]))
             got = sum(wt for t, wt in wh.items() if t in s) / total
             if (want is not None and want.search(s)) or (who and _has_person(s)):
                 got = min(1.0, got + 0.3)

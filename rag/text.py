@@ -37,6 +37,15 @@ def match_form(s: str) -> str:
     return to_simplified(unicodedata.normalize("NFKC", s))
 
 
+_PERIOD_CODE = re.compile(r"(?<![a-z0-9])(?:q([1-4])|h([12]))(?![a-z0-9])")
+
+
+def spell_periods(s: str) -> str:
+    """Financial shorthand in normalized text spelled out for matching: q2 -> 第二季度,
+    h1 -> 上半年 ("雪佛龙Q2营收为489亿美元" answers a question about 第二季度)."""
+    return _PERIOD_CODE.sub(lambda m: f"第{'一二三四'[int(m[1]) - 1]}季度" if m[1] else "上半年" if m[2] == "1" else "下半年", s)
+
+
 def normalize_with_map(s: str) -> tuple[str, list[int]]:
     """Normalize and drop whitespace, returning the original index of every output char."""
     chars, where = [], []

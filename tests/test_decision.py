@@ -358,3 +358,29 @@ def test_a_quote_without_the_asked_number_or_day_is_no_answer():
     assert kind_matches(c.kind, "2009年4月，柴郡改制为4个单一管理区。", c.question)
     y = of_question("国家气象局是哪一年成立的？")
     assert kind_matches(y.kind, "国家气象局成立于1870年。", y.question)
+
+
+def test_financial_period_shorthand_is_read_as_the_period():
+    from rag.text import spell_periods
+    assert spell_periods("雪佛龙q2营收，较2022年h1增长") == "雪佛龙第二季度营收，较2022年上半年增长"
+    assert spell_periods("h1n1病毒，iphone q22") == "h1n1病毒，iphone q22"   # not a period
+    c = of_question("雪佛龙2023年第二季度营收是多少？")
+    assert c.periods == ["二季度"] and c.ordinals == []   # 第二季度 is a period, not the ordinal 第二季
+    assert violations(c, "雪佛龙Q2营收为489亿美元。", "雪佛龙Q2营收为489亿美元。", "2023-07-28") == []
+    assert violations(c, "雪佛龙2季度营收为489亿美元。", "", "2023-07-28") == []
+    found = violations(c, "腾讯控股今日发布了最新的Q1财报，营收1500亿元。", "", "2023-05-17")
+    assert [k for k, _ in found] == ["period"] and "一季度" in found[0][1]
+
+
+def test_a_sentence_saying_q2_answers_a_question_about_the_second_quarter(tmp_path, rag_home):
+    from rag import answer
+    from rag.index import Index
+    ix = Index(tmp_path / "ix")
+    ix.add_articles([
+        Article(id="cvx", title="上游变现减少+成品油利润率下降", date="2023-07-28",
+                body="周五美股盘前，雪佛龙公布2023年第二季度完整财报。\n数据显示，雪佛龙Q2营收为489亿美元，同比下降29%。\n"),
+        Article(id="spce", title="维珍银河公布财报", date="2023-08-02",
+                body="维珍银河公布2023年第二季度财报。\n维珍银河第二季度营收为190万美元，高于去年同期。\n"),
+    ])
+    a = answer("雪佛龙2023年第二季度营收是多少？", llm="extractive", index=ix)
+    assert not a.refused and "489亿美元" in a.text

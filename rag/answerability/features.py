@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..checks import junk, names_elsewhere
 from ..constraints import HARD, Constraints, kind_matches, violations
 from ..rivals import rivals
-from ..text import normalize
+from ..text import normalize, spell_periods
 from ..types import Hit
 from ..verify import salient_terms
 
@@ -63,10 +63,10 @@ def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_mi
     """The signals of one candidate; also records its constraint violations on it."""
     terms = salient_terms(question)
     weights = {t: max(idf(t), 0.1) for t in terms}
-    quote = normalize(cand.quote)
+    quote = spell_periods(normalize(cand.quote))
     h = cand.hit
     chunk_no = int(h.chunk_id.rsplit("#", 1)[1])
-    ctx = normalize(index.neighborhood(h.article_id, chunk_no))
+    ctx = spell_periods(normalize(index.neighborhood(h.article_id, chunk_no)))
     rare = max(weights, key=weights.get) if weights else None
     found = violations(cons, cand.quote, ctx, h.date)
     cand.blocked = any(kind in HARD for kind, _ in found)
