@@ -23,7 +23,10 @@ UNIT_WORDS = tuple(sorted({
     "元", "块钱", "美元", "欧元", "英镑", "日元", "韩元", "港元", "港币", "新元", "澳元", "加元", "卢布", "卢比", "人民币",
 }, key=len, reverse=True))
 # case-sensitive and listed: a free run of letters would take "2023 Apple" for a quantity
-_LATIN_UNIT = r"(?:km|kg|mm|cm|ml|mL|kWh|kW|MWh|MW|GWh|GW|TWh|mAh|Wh|GB|TB|MB|GHz|MHz|Hz|nm|min|m|g|t|L|W|h|s|G|T)(?![A-Za-z])"
+# and compound (914mg/kg, 120km/h, 35μg/m³): a number read without its "/kg" is another measure
+_LATIN_BASE = r"(?:km|kg|mg|μg|µg|ug|ng|mm|cm|ml|mL|kWh|kW|MWh|MW|GWh|GW|TWh|mAh|Wh|GB|TB|MB|Gbps|Mbps|kbps|GHz|MHz|Hz|" \
+              r"kPa|MPa|Pa|dB|ppm|ppb|nm|min|m|g|t|L|W|h|s|G|T)[²³]?"
+_LATIN_UNIT = _LATIN_BASE + r"(?:/" + _LATIN_BASE + r")?(?![A-Za-z])"
 _NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二两三四五六七八九十百千]+|[数上近几][十百千万亿])"
 _MAGNITUDE = r"[十百千万亿]*"
 UNIT = r"(?:" + "|".join(map(re.escape, UNIT_WORDS)) + "|" + _LATIN_UNIT + r"|%|％|‰)"

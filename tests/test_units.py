@@ -15,6 +15,10 @@ def test_bare_and_cut_numbers_get_the_rest_of_their_quantity():
     assert complete("13亿", "为三支私募基金募集约13亿新元") == "13亿新元"
     assert complete("26", "有意再采购26架“阵风”战机") == "26架"
     assert complete("2100", "给卖家转了2100多元") == "2100多元"
+    # a compound unit is one unit: 914 alone is not the measured concentration
+    assert complete("914", "油条铝残留量实测值达914mg/kg，是标准值（100mg/kg）9倍多") == "914mg/kg"
+    assert complete("35", "PM2.5平均浓度为35μg/m³") == "35μg/m³"
+    assert complete("120", "最高时速120km/h") == "120km/h"
 
 
 def test_a_score_is_both_sides():
