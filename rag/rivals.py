@@ -96,7 +96,30 @@ def rivals(question: str, quote: str) -> list[tuple[str, str]]:
         y = next((y for y, fy, k, joined in slots if y not in q and _same_kind(x, fx, y, fy, k, joined)), None)
         if y:
             found.append((x, y))
-    return found or _siblings(question, q, t)
+    return found or _siblings(question, q, t) or _other_measure(question, t)
+
+
+# A company's figures come in families a reader keeps apart: 营收 is not 净利润 ("a different
+# measure of the same entity"). Longest names first, so 毛利率 is not read as 毛利.
+_MEASURE_FAMILIES = {
+    "营业总收入": "revenue", "营业收入": "revenue", "总营收": "revenue", "营收": "revenue", "收入": "revenue",
+    "归母净利润": "profit", "扣非净利润": "profit", "净利润": "profit", "净利": "profit", "纯利": "profit",
+    "净亏损": "profit", "毛利润": "gross", "毛利率": "gross margin", "毛利": "gross", "净利率": "net margin",
+}
+_MEASURE = re.compile("|".join(sorted(_MEASURE_FAMILIES, key=len, reverse=True)))
+
+
+def _other_measure(question: str, t: str) -> list[tuple[str, str]]:
+    if answer_kind(question) != "number":
+        return []
+    asked = {m.group(): _MEASURE_FAMILIES[m.group()] for m in _MEASURE.finditer(normalize(question))}
+    if len(set(asked.values())) != 1:
+        return []
+    family = next(iter(asked.values()))
+    stated = [m.group() for m in _MEASURE.finditer(t)]
+    if not stated or any(_MEASURE_FAMILIES[w] == family for w in stated):
+        return []
+    return [(next(iter(asked)), stated[0])]
 
 
 def _named(text: str) -> list[tuple[str, str, int]]:

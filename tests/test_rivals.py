@@ -19,6 +19,10 @@ from rag.types import Article
     # no aligned wording, but a figure asked about one bank, stated by another
     ("截至今年6月末，工商银行的住房租赁基金累计出资了多少？", "记者从中国建设银行获悉，截至6月末，建行住房租赁基金已累计出资54.4亿元。",
      ("工商银行", "中国建设银行")),
+    # another measure of the same company: 营收 is not 净利润
+    ("可口可乐2023年第二季度的净利润是多少？", "可口可乐公司发布了2023年第二季度财报，实现营收119.72亿美元，同比增长6%；",
+     ("净利润", "营收")),
+    ("视觉中国2023年上半年的营业收入是多少？", "今年上半年，视觉中国归属母公司股东净利润 9087.17 万元。", ("营业收入", "净利润")),
 ])
 def test_the_quote_puts_another_entity_in_the_asked_ones_slot(q, quote, pair):
     assert pair in rivals(q, quote)
@@ -40,6 +44,10 @@ def test_the_quote_puts_another_entity_in_the_asked_ones_slot(q, quote, pair):
     ("中信银行济宁分行和泰隆银行丽水分行分别被罚了多少钱？", "依据《中华人民共和国银行业监督管理法》第四十六条，对中信银行济宁分行罚款200万元。"),
     # asked for a name, another county's name may be the answer (its former name)
     ("化隆回族自治縣曾經於民國十八年青海建省時被稱之為?", "民國十八年青海建省時更名巴燕縣，歸青海省轄，1931年改為化隆縣。"),
+    # the asked measure stated beside another one, or in other words of its family
+    ("可口可乐第二季度的净利润是多少？", "实现营收119.72亿美元，净利润为27.47亿美元。"),
+    ("雪佛龙第二季度营业收入是多少？", "雪佛龙Q2营收为489亿美元，同比下降29%。"),
+    ("云视机器人的国内营收在总营收中占比升到了多少？", "企业国内营收占总营收比例升至30%。"),
 ])
 def test_an_alias_a_pointer_or_the_asked_kind_is_no_rival(q, quote):
     assert rivals(q, quote) == []
