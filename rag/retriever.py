@@ -23,17 +23,21 @@ def check_question(q: str, limit: int) -> str:
 
 
 def search(index: Index, query: str, k: int | None = None, *, date_from: str | None = None,
-           date_to: str | None = None, article_ids: list[str] | None = None) -> list[Hit]:
+           date_to: str | None = None, article_ids: list[str] | None = None, dense_only: bool = False) -> list[Hit]:
+    """The top k chunks for `query`. `dense_only` drops the keyword channel: for a question
+    in another language than the articles, its words match only the few articles in that
+    language, never the answer's (docs/EVALS.md, tenth session)."""
     cfg = index.config
     query = check_question(query, cfg.max_question_chars)
     k = k or cfg.k
     snap = index.snapshot()
     depth = max(cfg.candidates, k)
+    weights = (cfg.dense_weight, 0.0 if dense_only and cfg.dense_weight > 0 else cfg.bm25_weight)
     # each channel runs only when it counts; the backend fuses (RRF) where its data lives
-    qv = index.embedder.embed_batch([match_form(query)], "query")[0] if cfg.dense_weight > 0 else None
-    tokens = tokenize(query) if cfg.bm25_weight > 0 else None
+    qv = index.embedder.embed_batch([match_form(query)], "query")[0] if weights[0] > 0 else None
+    tokens = tokenize(query) if weights[1] > 0 else None
     filters = Filters(date_from, date_to, list(article_ids) if article_ids else None)
-    top = snap.store.hybrid_search(qv, tokens, k, depth, filters, (cfg.dense_weight, cfg.bm25_weight), cfg.rrf_k)
+    top = snap.store.hybrid_search(qv, tokens, k, depth, filters, weights, cfg.rrf_k)
     rows = snap.chunks.hits([f.id for f in top])
     hits = []
     for f in top:

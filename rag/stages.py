@@ -110,10 +110,10 @@ def retrieve(run: Run) -> Decision | None:
         run.notes.append(f"“{w.words}”按{run.as_of.isoformat()}理解为{w.label()}")
     elif w is not None:
         k = run.k * TIME_POOL
-    run.hits = search(run.index, run.standalone, k, **filters)
+    run.hits = search(run.index, run.standalone, k, dense_only=run.cross_lingual, **filters)
     if not run.hits and filters != run.filters:
         run.notes.append(f"{w.label()}没有相关文章，已在全部文章中查找")
-        run.hits = search(run.index, run.standalone, run.k, **run.filters)
+        run.hits = search(run.index, run.standalone, run.k, dense_only=run.cross_lingual, **run.filters)
     run.timings["retrieve_ms"] = (time.perf_counter() - run.t0) * 1000
     if not run.hits:
         return Decision("retrieve", True, "没有找到与问题相关的文章（no article matched the question）")

@@ -236,3 +236,24 @@ def test_largest_indexes_switch_to_ivf(tmp_path, monkeypatch):
     st = Index(tmp_path / "ix").stats()
     assert st["dense_kind"] == "ivf_fp16" and st["chunks"] == st["dense"]
     assert all(h.article_id != "metro-line-9" for h in search(ix, "地铁9号线二期工程全长多少公里", 5))
+
+
+def test_a_question_in_another_language_is_searched_by_meaning_only(tmp_path, rag_home):
+    """English words match only the few English articles, never a Chinese answer: for a
+    question with no Chinese the keyword channel is dropped (stages.retrieve)."""
+    from rag import stages
+    ix = Index(tmp_path / "ix")
+    ix.add_articles([
+        Article(id="zh", title="三星泰勒工厂", date="2023-08-01",
+                body="三星电子预计将在得克萨斯州泰勒市的新芯片工厂投资170亿美元。"),
+        Article(id="en", title="Samsung news roundup", date="2023-08-01",
+                body="Samsung Electronics said its chip plant in Taylor, Texas is on schedule, the company expected."),
+    ])
+    q = "How much is Samsung Electronics expected to invest in its new chip plant in Taylor, Texas?"
+    assert any(h.bm25_score is not None for h in search(ix, q, 5))
+    only = search(ix, q, 5, dense_only=True)
+    assert only and all(h.bm25_score is None and h.dense_score is not None for h in only)
+    run = stages.Run(question=q, index=ix, cfg=ix.config, model=None, model_name="extractive", k=5, filters={})
+    stages.rewrite(run)
+    stages.retrieve(run)
+    assert run.cross_lingual and all(h.bm25_score is None for h in run.hits)
