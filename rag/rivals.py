@@ -96,7 +96,19 @@ def rivals(question: str, quote: str) -> list[tuple[str, str]]:
         y = next((y for y, fy, k, joined in slots if y not in q and _same_kind(x, fx, y, fy, k, joined)), None)
         if y:
             found.append((x, y))
-    return found or _siblings(question, q, t) or _other_measure(question, t)
+    return found or _siblings(question, q, t) or _other_measure(question, t) or _other_side(q, t)
+
+
+def _other_side(q: str, t: str) -> list[tuple[str, str]]:
+    """A contrast named in the question and only its other side in the quote: asked about
+    女子100米, "男子丁组100米预赛中…打破赛会纪录" is the men's record, however worded."""
+    for side in _CONTRASTS:
+        asked = [w for w in side if w in q and not any(w != v and w in v and v in q for v in side)]
+        if len(asked) == 1 and not any(w in t for w in side if asked[0] in w or w in asked[0]):
+            other = [w for w in side if w in t and w not in q]
+            if other:
+                return [(asked[0], other[0])]
+    return []
 
 
 # A company's figures come in families a reader keeps apart: 营收 is not 净利润 ("a different

@@ -19,6 +19,9 @@ from rag.types import Article
     # no aligned wording, but a figure asked about one bank, stated by another
     ("截至今年6月末，工商银行的住房租赁基金累计出资了多少？", "记者从中国建设银行获悉，截至6月末，建行住房租赁基金已累计出资54.4亿元。",
      ("工商银行", "中国建设银行")),
+    # only the other side of a contrast, however the sentence is worded
+    ("是谁打破了女子100米赛会纪录？", "当天的男子丁组100米预赛中，邓信锐以10秒25的成绩打破苏炳添在2014年创造的10秒28的赛会纪录。",
+     ("女子", "男子")),
     # another measure of the same company: 营收 is not 净利润
     ("可口可乐2023年第二季度的净利润是多少？", "可口可乐公司发布了2023年第二季度财报，实现营收119.72亿美元，同比增长6%；",
      ("净利润", "营收")),
@@ -44,6 +47,9 @@ def test_the_quote_puts_another_entity_in_the_asked_ones_slot(q, quote, pair):
     ("中信银行济宁分行和泰隆银行丽水分行分别被罚了多少钱？", "依据《中华人民共和国银行业监督管理法》第四十六条，对中信银行济宁分行罚款200万元。"),
     # asked for a name, another county's name may be the answer (its former name)
     ("化隆回族自治縣曾經於民國十八年青海建省時被稱之為?", "民國十八年青海建省時更名巴燕縣，歸青海省轄，1931年改為化隆縣。"),
+    # a round named in full beside its shorter contrast (半决赛 holds 决赛)
+    ("她在女子100米蛙泳半决赛中游出了什么成绩？", "她在女子100米蛙泳半决赛中游出1分05秒的成绩。"),
+    ("中国队在男女混合泳接力决赛中的成绩是多少？", "中国队在男女4×100米混合泳接力决赛中以3分38秒夺冠。"),
     # the asked measure stated beside another one, or in other words of its family
     ("可口可乐第二季度的净利润是多少？", "实现营收119.72亿美元，净利润为27.47亿美元。"),
     ("雪佛龙第二季度营业收入是多少？", "雪佛龙Q2营收为489亿美元，同比下降29%。"),
