@@ -84,6 +84,7 @@ def _years_in(text: str) -> set[int]:
     return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:财政?)?年|\s*[-/.]\d)", text)}
 
 
+_POINTS_BACK_IN_TIME = re.compile(r"同期|同年|当年|该年|那年|期间|其间|此期间")
 # 与 only with 相比: "2021年与2022年的产量分别为" reports both years
 _COMPARED = re.compile(r"(?:较|比|相比|同比|相较于?|对比)\s*((?:19|20)\d{2})\s*年"
                        r"|与\s*((?:19|20)\d{2})\s*年[^，。；]{0,6}相比|((?:19|20)\d{2})\s*年\s*同期")
@@ -195,6 +196,11 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
             out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文说的是{'、'.join(map(str, sorted(stated)))}年"))
         elif not stated and compared & set(c.years):
             out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文是与{'、'.join(map(str, sorted(compared & set(c.years))))}年相比的数字"))
+        elif not stated and art_year in c.years and not _POINTS_BACK_IN_TIME.search(quote_n):
+            # an undated quote in an article of the asked year reports that year's news, whatever
+            # years its paragraph recalls (the pandas arrived in 2019; this birthday is 2023's);
+            # 同期/同年 points back to the paragraph's period, so that one still counts
+            pass
         elif not any(y in stated or y in in_ctx for y in c.years):
             other = sorted(stated) or sorted(in_ctx - set(c.years))
             if other:   # the passage speaks of another year

@@ -384,3 +384,17 @@ def test_a_sentence_saying_q2_answers_a_question_about_the_second_quarter(tmp_pa
     ])
     a = answer("雪佛龙2023年第二季度营收是多少？", llm="extractive", index=ix)
     assert not a.refused and "489亿美元" in a.text
+
+
+def test_an_undated_quote_in_an_article_of_the_asked_year_reports_that_year():
+    c = of_question("旅俄大熊猫2023年7月30日的生日会是在哪里举办的？")
+    quote = "当地时间7月30日，俄罗斯莫斯科动物园为旅俄大熊猫举办生日庆祝会。"
+    ctx = quote + "大熊猫“如意”和“丁丁”2019年移居莫斯科。"
+    assert violations(c, quote, ctx, "2023-08-01") == []
+    # an article of a later year still needs the asked year somewhere near
+    assert [k for k, _ in violations(c, quote, ctx, "2024-08-01")] == ["year"]
+    # 同期 points back to the paragraph's period, which is not the asked one
+    t = of_question("2023年上半年，天津全市法院审结了多少件电信网络诈骗案件？")
+    same = "同时，天津全市法院同期审结电信网络诈骗关联犯罪3614件。"
+    found = violations(t, same, "2022年以来，天津法院审结电信诈骗案件…" + same, "2023-08-09")
+    assert [k for k, _ in found] == ["year"]
