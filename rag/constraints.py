@@ -85,6 +85,23 @@ def _years_in(text: str) -> set[int]:
 
 
 _POINTS_BACK_IN_TIME = re.compile(r"同期|同年|当年|该年|那年|期间|其间|此期间")
+_THIS_YEAR = re.compile(r"今年|本年度?|目前|当前|近日")
+_LOOKBACK = 200   # characters of its paragraph before a quote that may set its year
+
+
+def _continues_another_year(quote: str, context: str, years: list[int]) -> bool:
+    """Whether an undated quote goes on with another year's account: it points back (同期,
+    同年), or its paragraph names another year just before it ("2020年全市生产总值为520亿元。
+    其中第三产业…"). 今年 and 目前 speak for themselves."""
+    if _POINTS_BACK_IN_TIME.search(quote):
+        return True
+    if _THIS_YEAR.search(quote):
+        return False
+    i = context.find(quote[:20])
+    if i < 0:
+        return True   # not placed in its passage: keep the passage's years
+    before = context[max(0, i - _LOOKBACK):i].rsplit("\n", 1)[-1]
+    return bool(_years_in(_COMPARED.sub("", before)) - set(years))
 # 与 only with 相比: "2021年与2022年的产量分别为" reports both years
 _COMPARED = re.compile(r"(?:较|比|相比|同比|相较于?|对比)\s*((?:19|20)\d{2})\s*年"
                        r"|与\s*((?:19|20)\d{2})\s*年[^，。；]{0,6}相比|((?:19|20)\d{2})\s*年\s*同期")
@@ -196,10 +213,9 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
             out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文说的是{'、'.join(map(str, sorted(stated)))}年"))
         elif not stated and compared & set(c.years):
             out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文是与{'、'.join(map(str, sorted(compared & set(c.years))))}年相比的数字"))
-        elif not stated and art_year in c.years and not _POINTS_BACK_IN_TIME.search(quote_n):
+        elif not stated and art_year in c.years and not _continues_another_year(quote_n, ctx_n, c.years):
             # an undated quote in an article of the asked year reports that year's news, whatever
-            # years its paragraph recalls (the pandas arrived in 2019; this birthday is 2023's);
-            # 同期/同年 points back to the paragraph's period, so that one still counts
+            # years its paragraph recalls later (the pandas came in 2019; this birthday is 2023's)
             pass
         elif not any(y in stated or y in in_ctx for y in c.years):
             other = sorted(stated) or sorted(in_ctx - set(c.years))
