@@ -11,10 +11,12 @@ the quote has in X's place is the rival Y. It fires only when Y is of X's kind:
   neighbour forming one compound (嘉兴南站 / 嘉善南站);
 - both end in the same place or organisation suffix (五常市 / 尚志市, 某银行 / 某银行);
 - they are the two sides of a contrast news keeps apart (男子 / 女子, 决赛 / 预赛).
-A second, looser reading needs no alignment: asked for a figure or a date about a bank,
-company or city (工商银行) the quote lacks, a quote naming another one (中国建设银行) gives the
-other's. Not for 谁/什么/哪 questions, whose answer may itself be such a name (its former name,
-the county it merged into).
+Three looser readings need no alignment:
+- asked for a figure or a date about a bank, company or city (工商银行) the quote lacks, a quote
+  naming another one (中国建设银行) gives the other's. Not for 谁/什么/哪 questions, whose answer
+  may itself be such a name (its former name, the county it merged into);
+- asked for one of a company's measures (净利润), a quote stating only another family's (营收);
+- a contrast in the question (女子) with only its other side in the quote (男子).
 
 An alias is no rival: a word whose characters are the other's in order (建行 / 中国建设银行),
 or one pointing back (本届, 该公司, 全市).
@@ -102,6 +104,7 @@ def rivals(question: str, quote: str) -> list[tuple[str, str]]:
 def _other_side(q: str, t: str) -> list[tuple[str, str]]:
     """A contrast named in the question and only its other side in the quote: asked about
     女子100米, "男子丁组100米预赛中…打破赛会纪录" is the men's record, however worded."""
+    t = t.replace("进出口", "进口出口")   # both sides at once
     for side in _CONTRASTS:
         asked = [w for w in side if w in q and not any(w != v and w in v and v in q for v in side)]
         if len(asked) == 1 and not any(w in t for w in side if asked[0] in w or w in asked[0]):

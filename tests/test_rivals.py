@@ -50,6 +50,8 @@ def test_the_quote_puts_another_entity_in_the_asked_ones_slot(q, quote, pair):
     # a round named in full beside its shorter contrast (半决赛 holds 决赛)
     ("她在女子100米蛙泳半决赛中游出了什么成绩？", "她在女子100米蛙泳半决赛中游出1分05秒的成绩。"),
     ("中国队在男女混合泳接力决赛中的成绩是多少？", "中国队在男女4×100米混合泳接力决赛中以3分38秒夺冠。"),
+    # 进出口 holds both sides
+    ("上半年该市进口总额是多少？", "上半年该市进出口总额为120亿元，同比增长5%。"),
     # the asked measure stated beside another one, or in other words of its family
     ("可口可乐第二季度的净利润是多少？", "实现营收119.72亿美元，净利润为27.47亿美元。"),
     ("雪佛龙第二季度营业收入是多少？", "雪佛龙Q2营收为489亿美元，同比下降29%。"),
