@@ -84,6 +84,16 @@ def _years_in(text: str) -> set[int]:
     return {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:财政?)?年|\s*[-/.]\d)", text)}
 
 
+# 与 only with 相比: "2021年与2022年的产量分别为" reports both years
+_COMPARED = re.compile(r"(?:较|比|相比|同比|相较于?|对比)\s*((?:19|20)\d{2})\s*年"
+                       r"|与\s*((?:19|20)\d{2})\s*年[^，。；]{0,6}相比|((?:19|20)\d{2})\s*年\s*同期")
+
+
+def _compared_years(text: str) -> set[int]:
+    """Years a sentence only compares against (较2022年, 2022年同期): not the year it reports."""
+    return {int(a or b or c) for a, b, c in _COMPARED.findall(text)}
+
+
 _POINTS_BACK_IN_TIME = re.compile(r"同期|同年|当年|该年|那年|期间|其间|此期间")
 _THIS_YEAR = re.compile(r"今年|本年度?|目前|当前|近日")
 _LOOKBACK = 200   # characters of its paragraph before a quote that may set its year
@@ -102,14 +112,6 @@ def _continues_another_year(quote: str, context: str, years: list[int]) -> bool:
         return True   # not placed in its passage: keep the passage's years
     before = context[max(0, i - _LOOKBACK):i].rsplit("\n", 1)[-1]
     return bool(_years_in(_COMPARED.sub("", before)) - set(years))
-# 与 only with 相比: "2021年与2022年的产量分别为" reports both years
-_COMPARED = re.compile(r"(?:较|比|相比|同比|相较于?|对比)\s*((?:19|20)\d{2})\s*年"
-                       r"|与\s*((?:19|20)\d{2})\s*年[^，。；]{0,6}相比|((?:19|20)\d{2})\s*年\s*同期")
-
-
-def _compared_years(text: str) -> set[int]:
-    """Years a sentence only compares against (较2022年, 2022年同期): not the year it reports."""
-    return {int(a or b or c) for a, b, c in _COMPARED.findall(text)}
 
 
 _MONTH_STATED = re.compile(r"(?<![\d.])(1[0-2]|0?[1-9])\s*月(?!\s*\d{1,2}\s*[日号])")
@@ -147,12 +149,12 @@ def _day_words(days: list[tuple[int | None, int]]) -> str:
 _PERIOD = re.compile(r"前三季度|[一二三四1-4]季度|[上下]半年|全年|年初|年底|年末")
 
 
+_CN_QUARTER = str.maketrans("1234", "一二三四")
+
+
 def _periods_in(text: str) -> set[str]:
     """The periods a text names, one spelling each (2季度 and Q2 are 二季度)."""
     return {p.translate(_CN_QUARTER) for p in _PERIOD.findall(spell_periods(text))}
-
-
-_CN_QUARTER = str.maketrans("1234", "一二三四")
 
 
 _CN_DIGITS = "零一二三四五六七八九"
