@@ -1,6 +1,7 @@
-"""The held-out news question sets (evals/news_qa_holdout.jsonl, evals/news_qa_holdout2.jsonl and
-evals/news_qa_holdout3.jsonl) are well-formed, share no article with the development set (evals/news_qa.jsonl)
-nor with each other, and their gold answers really are in the CRUD-RAG news sample.
+"""The held-out news question sets (evals/news_qa_holdout.jsonl, evals/news_qa_holdout2.jsonl,
+evals/news_qa_holdout3.jsonl and evals/news_qa_holdout4.jsonl) are well-formed, share no article with the
+development set (evals/news_qa.jsonl) nor with each other, and their gold answers really are in the CRUD-RAG
+news sample.
 
 Each set is written blind and used once, as a final check: these tests only look at its shape and at the
 corpus, never at what the system answers."""
@@ -28,6 +29,7 @@ SETS = {
     "news_qa_holdout.jsonl": (r"hold-\d{3}", "holdout", ["news_qa.jsonl"]),
     "news_qa_holdout2.jsonl": (r"h2-\d{3}", "holdout2", ["news_qa.jsonl", "news_qa_holdout.jsonl"]),
     "news_qa_holdout3.jsonl": (r"h3-\d{3}", "holdout3", ["news_qa.jsonl", "news_qa_holdout.jsonl", "news_qa_holdout2.jsonl"]),
+    "news_qa_holdout4.jsonl": (r"h4-\d{3}", "holdout4", ["news_qa.jsonl", "news_qa_holdout.jsonl", "news_qa_holdout2.jsonl", "news_qa_holdout3.jsonl"]),
 }
 
 
