@@ -198,7 +198,7 @@ def _editor(body: str) -> list[tuple[int, int]]:
 # -- footers that run to the end of the body
 _AD = re.compile(r"广告声明[：:].*\Z", re.S)
 _SOHU = re.compile(r"返回搜狐[，,]?\s*查看更多")
-_MORE = re.compile(r"更多精彩内容请进入\S{1,8}?(?:频道|新闻)")
+_MORE = re.compile(r"更多精彩内容请进入\S{1,8}?(?:频道|新闻)|分享让更多人看到")
 
 
 def _sentence_of(pat: re.Pattern, back: int = 40, ahead: int = 100):
@@ -232,6 +232,13 @@ _END_MARK = re.compile(r"[（(]完[）)]")
 _SNIPPET = re.compile(r"\A\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]{0,6}\.? \d{1,2}, \d{4}\s*"
                       r"(?:\.{3}|…+|—|-|·)\s*")
 
+# Page code pasted into the text: CSS rules (.imgisgif{display:inline-block;…}) and player
+# calls (showPlayer({id:"/pvservice/xml/…",width:600});). An English question's embedding
+# is closer to them than to any Chinese sentence, so they were served as answers. No
+# Chinese inside: prose with braces or parentheses is not code.
+CODE = re.compile(r"(?:[.#]?[A-Za-z][\w-]*(?:[ :.#>]+[\w-]+)*\s*\{[^{}\u4e00-\u9fff]*:[^{}\u4e00-\u9fff]*\})+|"
+                  r"[A-Za-z_$][\w$.]*\(\s*\{[^{}\u4e00-\u9fff]*\}\s*\)\s*;?")
+
 PATTERNS: list[Pattern] = [
     Pattern("original_title", _original_title),
     Pattern("source", _source),
@@ -242,6 +249,7 @@ PATTERNS: list[Pattern] = [
     Pattern("share", _sentence_of(_SHARE, ahead=60)),
     Pattern("footer", _regex(f"{_SOHU.pattern}|{_MORE.pattern}")),
     Pattern("snippet_prefix", _regex(_SNIPPET.pattern)),
+    Pattern("code", _regex(CODE.pattern)),
 ]
 
 

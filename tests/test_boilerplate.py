@@ -51,8 +51,15 @@ CASES = {
               ("活动将持续一周。欢迎关注公众号“城市早报”。", "欢迎关注公众号“城市早报”。"),
               ("天气转凉。喜欢本文请点击“在看”让更多人看到！", "喜欢本文请点击“在看”让更多人看到！")],
     "footer": [("将其涉嫌犯罪问题移送检察机关。返回搜狐，查看更多", "返回搜狐，查看更多"),
-               ("修复受损管道200余处。   更多精彩内容请进入国内新闻", "更多精彩内容请进入国内新闻")],
+               ("修复受损管道200余处。   更多精彩内容请进入国内新闻", "更多精彩内容请进入国内新闻"),
+               ("制作丨郝元瀚 段昊辰资料丨齐涛分享让更多人看到", "分享让更多人看到")],
     "snippet_prefix": [("Mar 3, 2022 ... 本报讯 今天上午，全市防汛会议召开。", "Mar 3, 2022 ... ")],
+    "code": [("都没有把握住机会。.imgisgif{display:inline-block;position:relative;}.imgisgif img{padding:0 !important;}"
+              ".imgisgif:after{content:\"GIF\";font:14px/20px arial;}",
+              ".imgisgif{display:inline-block;position:relative;}.imgisgif img{padding:0 !important;}"
+              ".imgisgif:after{content:\"GIF\";font:14px/20px arial;}"),
+             ("  showPlayer({id:\"/pvservice/xml/2023/7/22/4c5d.xml\",width:360,height:640}); “大暑”是第十二个节气。",
+              "showPlayer({id:\"/pvservice/xml/2023/7/22/4c5d.xml\",width:360,height:640});")],
 }
 
 
@@ -77,6 +84,8 @@ def test_pattern_finds_its_span(kind, body, want):
     "该公司未经许可擅自使用他人注册商标，被罚款十万元。",
     "他曾任该报编辑，后来转行。",
     "本次展览完成了预定目标（完成率达百分之百）。",
+    "函数f(x)的值域是{y:y>0}，见教材第3页。",
+    "他说：“把好消息分享给更多人。”",
 ])
 def test_text_that_merely_mentions_a_label_is_kept(body):
     assert boilerplate_spans(body) == []
