@@ -131,6 +131,9 @@ def complete(answer: str, quote: str) -> str:
     a = answer.strip()
     if not a:
         return answer
+    dated = _with_year(a, quote)
+    if dated:
+        return dated
     whole = _in_range(a, quote)
     if whole:
         return whole
@@ -155,6 +158,23 @@ def complete(answer: str, quote: str) -> str:
             # the unit may itself be cut inside a word: 16 -> 16部 in 联合16部门 -> 16部门
             return _to_word_end(head + m.group() + tail, quote)
     return _to_word_end(a, quote)
+
+
+_MONTH_DAY = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
+
+
+def with_year(answer: str, quote: str) -> str:
+    """The answer, or the same day with the year the quote states right before it."""
+    return _with_year(answer, quote) or answer
+
+
+def _with_year(answer: str, quote: str) -> str | None:
+    """A day given without its year where the quote states one right before it: "8月4日"
+    from "2017年8月4日" is 2017年8月4日 (a reader asking 哪一天 of an old event needs it)."""
+    if not _MONTH_DAY.match(answer):
+        return None
+    m = re.search(r"\d{4}\s*年\s*" + r"\s*".join(map(re.escape, answer)), quote)
+    return m.group() if m else None
 
 
 _QTY = r"\d+(?:\.\d+)?" + _TAIL.pattern

@@ -169,3 +169,13 @@ def test_a_length_in_another_unit_and_degrees_celsius_answer():
     assert carries_unit("跟踪距离40km", asked_units("跟踪距离是多少米？"))
     assert carries_unit("适水温23~28℃，食活饵", asked_units("适宜的水温是多少度？"))
     assert not carries_unit("重40千克", asked_units("跟踪距离是多少米？"))
+
+
+def test_a_day_keeps_the_year_the_quote_gives_it():
+    from rag.units import with_year
+    assert complete("8月4日", "2017年8月4日") == "2017年8月4日"
+    assert complete("8月11日下午4时", "王某于2023年8月11日下午4时向受托人谢某转账") == "2023年8月11日下午4时"
+    assert with_year("8月11日", "王某于2023年8月11日转账") == "2023年8月11日"
+    assert with_year("8月11日", "王某于8月11日转账，2023年8月12日到账") == "8月11日"   # only the year right before it
+    assert with_year("7月24日", "截至7月24日收盘") == "7月24日"
+    assert with_year("2018年7月", "2018年7月起任总经理") == "2018年7月"
