@@ -73,3 +73,9 @@ def rewrite_prompt(history: list[tuple[str, str]], question: str) -> str:
         if a:
             lines.append(f"助手：{a}")
     return "对话：\n" + "\n".join(lines) + f"\n\n追问：{question}\n改写后的问题："
+
+
+TRANSLATE_SYSTEM = (
+    "把用户的英文问题翻译成中文新闻读者会问的问题。人名、地名、机构名用中文新闻的常用译名。"
+    "只输出翻译后的问题，不要回答。"
+)

@@ -52,6 +52,19 @@ def search(index: Index, query: str, k: int | None = None, *, date_from: str | N
     return hits
 
 
+def fuse(lists: list[list[Hit]], k: int, rrf_k: int = 60) -> list[Hit]:
+    """Reciprocal-rank fusion of result lists for the same question asked two ways; a
+    chunk found by several keeps the first list's Hit (its scores)."""
+    score: dict[str, float] = {}
+    first: dict[str, Hit] = {}
+    for hits in lists:
+        for rank, h in enumerate(hits):
+            score[h.chunk_id] = score.get(h.chunk_id, 0.0) + 1.0 / (rrf_k + rank + 1)
+            first.setdefault(h.chunk_id, h)
+    order = sorted(score, key=lambda c: -score[c])   # stable: ties keep first-seen order
+    return [first[c] for c in order[:k]]
+
+
 def as_langchain_retriever(index: Index, k: int | None = None, **filters):
     """A langchain-core BaseRetriever over this index, for use in any LCEL chain."""
     from langchain_core.callbacks import CallbackManagerForRetrieverRun

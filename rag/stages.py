@@ -18,6 +18,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from . import answerability, prompts
+from .boilerplate import CODE
 from .checks import missing_terms
 from .config import Config
 from .constraints import Constraints, TimeWindow, of_question, time_window
@@ -25,12 +26,13 @@ from .errors import BackendError, RagError
 from .extractive import bm25_idf, dense_sentence_scores, sentence_scores
 from .index import Index
 from .llm import describe_api_error
-from .retriever import search
+from .retriever import fuse, search
 from .rewrite import rewrite_followup
 from .span import answer_span
 from .text import find_verbatim, normalize
+from .translate import needs_translation, to_chinese
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
-from .units import complete
+from .units import complete, with_year
 from .verify import Parsed, answer_supported, answer_unfit, locate_quote, make_citation, parse
 
 # Cosine of the best sentence for a question with no Chinese (English): e5 bridges the
@@ -69,6 +71,7 @@ class Run:
     filters: dict = field(default_factory=dict)
     as_of: date = field(default_factory=date.today)   # what 昨天/今年/上周 are relative to
     standalone: str = ""
+    translation: str | None = None   # a question in another language, read in the articles' (rag/translate.py)
     constraints: Constraints = field(default_factory=Constraints)
     window: TimeWindow | None = None
     missing: list[str] = field(default_factory=list)  # nouns of the question no article contains
@@ -88,14 +91,25 @@ class Run:
     def cross_lingual(self) -> bool:
         return not re.search(r"[\u4e00-\u9fff]", self.standalone)
 
+    @property
+    def asked(self) -> str:
+        """The question as the Chinese-reading stages read it: its translation, if it has one."""
+        return self.translation or self.standalone
+
 
 # ---------------------------------------------------------------------------- stages
 def rewrite(run: Run) -> None:
     run.standalone = rewrite_followup(run.question, run.history, run.model)
+    if needs_translation(run.standalone):
+        run.translation = to_chinese(run.standalone, run.model)
+        if run.translation:
+            run.notes.append(f"问题按中文理解为：{run.translation}")
     # 今年/去年 are not turned into year constraints: a reader's "this year" is often the
     # article's, not the clock's (the seed set, dated 2025, asked in 2026, lost a question)
-    run.constraints = of_question(run.standalone)
-    run.window = time_window(run.standalone, run.as_of)
+    run.constraints = of_question(run.asked)
+    if run.translation:
+        run.constraints.units = None   # "how many times" comes back as 多少次 where the article says 38倍
+    run.window = time_window(run.asked, run.as_of)
 
 
 TIME_POOL = 3   # with an explicit date, retrieve this many times k and let rerank prefer the period
@@ -110,14 +124,24 @@ def retrieve(run: Run) -> Decision | None:
         run.notes.append(f"“{w.words}”按{run.as_of.isoformat()}理解为{w.label()}")
     elif w is not None:
         k = run.k * TIME_POOL
-    run.hits = search(run.index, run.standalone, k, dense_only=run.cross_lingual, **filters)
+    run.hits = _search(run, k, filters)
     if not run.hits and filters != run.filters:
         run.notes.append(f"{w.label()}没有相关文章，已在全部文章中查找")
-        run.hits = search(run.index, run.standalone, run.k, dense_only=run.cross_lingual, **run.filters)
+        run.hits = _search(run, run.k, run.filters)
     run.timings["retrieve_ms"] = (time.perf_counter() - run.t0) * 1000
     if not run.hits:
         return Decision("retrieve", True, "没有找到与问题相关的文章（no article matched the question）")
     return None
+
+
+def _search(run: Run, k: int, filters: dict) -> list[Hit]:
+    """A question with no Chinese is searched by meaning only; with a translation, the
+    translation's hybrid search is fused with it (the translation may garble a name the
+    original's embedding still matches)."""
+    own = search(run.index, run.standalone, k, dense_only=run.cross_lingual, **filters)
+    if not run.translation:
+        return own
+    return fuse([search(run.index, run.translation, k, **filters), own], k, run.cfg.rrf_k)
 
 
 def rerank(run: Run) -> None:
@@ -133,9 +157,12 @@ def rerank(run: Run) -> None:
 def select_context(run: Run) -> Decision | None:
     """Score every sentence of the hits; the best ones that fit the prompt budget become
     the model's context. Notes the question's nouns that no article contains."""
-    ix, q = run.index, run.standalone
-    if run.cross_lingual:
+    ix, q = run.index, run.asked
+    if run.cross_lingual and not run.translation:
         run.ranked = dense_sentence_scores(q, run.hits, ix.embedder)
+    elif run.translation:
+        # no missing-term check: a translated name is a guess, not the reader's word
+        run.ranked = sentence_scores(q, run.hits, bm25_idf(ix))
     else:
         run.ranked = sentence_scores(q, run.hits, bm25_idf(ix), focus=run.question if q != run.question else None)
         # weighed by the decision, not obeyed: a paraphrase or a jieba fragment can be "absent" too
@@ -147,6 +174,8 @@ def select_context(run: Run) -> Decision | None:
 
 def generate(run: Run) -> Iterator[str]:
     """Stream the model's draft; yields the part after 答案： as it arrives."""
+    # the reader's own words, not the translation: shown its guess at a name (贝克汉姆集团 for
+    # Berkshire Hathaway), the model refuses a passage about 伯克希尔 (docs/EVALS.md, eleventh session)
     msgs = [SystemMessage(prompts.SYSTEM), HumanMessage(prompts.user_prompt(run.standalone, run.context, run.excerpts))]
     t1 = time.perf_counter()
     shown = 0
@@ -187,7 +216,7 @@ def verify(run: Run) -> Decision | None:
         run.parsed = p = parse(run.raw)
         if p.says_unanswerable:
             return Decision("generate", True, "模型判断资料中没有答案（the model found no answer in the sources）")
-        why = answer_unfit(run.standalone, p.answer) if p.answer else None
+        why = answer_unfit(run.asked, p.answer) if p.answer else None
         if why:
             run.notes.append(f"the model's answer {p.answer[:20]!r} {why}; the quote stands without it")
             p.answer = None
@@ -211,7 +240,8 @@ def verify(run: Run) -> Decision | None:
         for score, h, a, b in run.ranked:
             if len([c for c in run.candidates if c.source == "extractive"]) >= EXTRACTIVE_CANDIDATES:
                 break
-            if h.text[a:b] not in seen and b - a >= 4:
+            # page code left in an index built before the boilerplate pattern existed
+            if h.text[a:b] not in seen and b - a >= 4 and not CODE.search(h.text[a:b]):
                 seen.add(h.text[a:b])
                 run.candidates.append(answerability.Candidate(h, a, b, hit_rank[h.chunk_id], evidence=score))
     p = run.parsed
@@ -232,12 +262,13 @@ def verify(run: Run) -> Decision | None:
 def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
     """Score every candidate; serve the model's if it passes, else the best one that does.
     Below the threshold, refuse and say what the nearest quote lacks."""
-    if run.cross_lingual:
+    if run.cross_lingual and not run.translation:
         return _decide_cross_lingual(run)
     d = decider or answerability.load()
     idf = bm25_idf(run.index)
     for c in run.candidates:
-        c.features = answerability.features(run.standalone, c, run.index, idf, run.constraints, len(run.missing))
+        c.features = answerability.features(run.asked, c, run.index, idf, run.constraints, len(run.missing),
+                                            names=run.translation is None)
         if run.missing:
             c.why_not.insert(0, f"资料中从未出现：{'、'.join(run.missing)}")
         c.score = d.score(c.features)
@@ -295,8 +326,8 @@ def assemble(run: Run, decision: Decision) -> Answer:
         if c.answer:
             text = complete(c.answer, cite.quote)
         else:
-            span = answer_span(run.standalone, cite.quote)
-            text = complete(cite.quote[span[0]:span[1]], cite.quote[span[0]:]) if span else cite.quote
+            span = answer_span(run.asked, cite.quote)
+            text = with_year(complete(cite.quote[span[0]:span[1]], cite.quote[span[0]:]), cite.quote) if span else cite.quote
         text += "[1]"
         if run.window is not None and run.window.relative:
             text += f"（“{run.window.words}”按{run.window.label()}理解）"
@@ -343,7 +374,7 @@ def _fits_completed(run: Run, answer: str | None, quote: str) -> str | None:
     "40" passes as a number, but the quote makes it 40％, not the 人 asked for."""
     if not answer:
         return answer
-    why = answer_unfit(run.standalone, complete(answer, quote))
+    why = answer_unfit(run.asked, complete(answer, quote))
     if why:
         run.notes.append(f"the model's answer {answer[:20]!r} read in its quote {why}; the quote stands without it")
         return None

@@ -398,3 +398,30 @@ def test_an_undated_quote_in_an_article_of_the_asked_year_reports_that_year():
     same = "同时，天津全市法院同期审结电信网络诈骗关联犯罪3614件。"
     found = violations(t, same, "2022年以来，天津法院审结电信诈骗案件…" + same, "2023-08-09")
     assert [k for k, _ in found] == ["year"]
+
+
+def test_an_english_question_is_read_through_its_translation(year_index):
+    """With a model, a question with no Chinese is translated, and the Chinese-reading
+    checks (here: the asked year) apply to the translation; the reader sees the reading."""
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from rag.qa import answer
+    draft = "原文：2020年全市地区生产总值为520亿元[1]\n答案：520亿元"
+    ok = answer("What was the city's GDP in 2020?", index=year_index,
+                llm=FakeListChatModel(responses=["2020年全市地区生产总值是多少？", draft]))
+    assert not ok.refused and ok.text.startswith("520亿元"), (ok.text, ok.notes)
+    assert any("2020年全市地区生产总值是多少" in n for n in ok.notes)
+    bad = answer("What was the city's GDP in 2021?", index=year_index,
+                 llm=FakeListChatModel(responses=["2021年全市地区生产总值是多少？", draft]))
+    assert bad.refused and "2021" in bad.decision["reason"] and "2020" in bad.decision["reason"], bad.decision
+
+
+def test_an_unusable_translation_leaves_the_cross_lingual_path():
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from rag.translate import needs_translation, to_chinese
+    assert needs_translation("How many teams took part?") and not needs_translation("2023年有多少支球队？")
+    assert not needs_translation("2023?")
+    assert to_chinese("How many teams took part?", FakeListChatModel(responses=["译文：有多少支球队参加？"])) == "有多少支球队参加？"
+    assert to_chinese("How many teams took part?", FakeListChatModel(responses=["How many teams?"])) is None
+    assert to_chinese("How many teams took part?", None) is None
