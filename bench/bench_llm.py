@@ -21,7 +21,8 @@ from rag import prompts  # noqa: E402
 from rag.index import open_index  # noqa: E402
 from rag.llm import local_model  # noqa: E402
 from rag.extractive import bm25_idf, sentence_scores  # noqa: E402
-from rag.qa import _fit_context, answer  # noqa: E402
+from rag.context import fit_context as _fit_context  # noqa: E402
+from rag.qa import answer  # noqa: E402
 from rag.retriever import search  # noqa: E402
 
 

@@ -22,6 +22,7 @@ from .boilerplate import CODE
 from .checks import missing_terms
 from .config import Config
 from .constraints import Constraints, TimeWindow, of_question, time_window
+from .context import fit_context
 from .errors import BackendError, RagError
 from .extractive import bm25_idf, dense_sentence_scores, sentence_scores
 from .index import Index
@@ -35,8 +36,9 @@ from .types import REFUSAL_TEXT, Answer, Citation, Hit
 from .units import complete, with_year
 from .verify import Parsed, answer_supported, answer_unfit, locate_quote, make_citation, parse
 
-# Cosine of the best sentence for a question with no Chinese (English): e5 bridges the
-# languages, term coverage cannot, so this decides instead of the answerability model.
+# Cosine of the best sentence for a question with no Chinese and no translation of it (no
+# model to translate: extractive): e5 bridges the languages, term coverage cannot, so this
+# decides instead of the answerability model.
 DENSE_SENTENCE_MIN = 0.80
 EXTRACTIVE_CANDIDATES = 3   # sentences the decision may choose among when the model's quote fails
 
@@ -99,6 +101,8 @@ class Run:
 
 # ---------------------------------------------------------------------------- stages
 def rewrite(run: Run) -> None:
+    """The standalone question (a follow-up rewritten), its Chinese reading when it has no
+    Chinese (rag/translate.py), and the years, periods and answer kind that reading fixes."""
     run.standalone = rewrite_followup(run.question, run.history, run.model)
     if needs_translation(run.standalone):
         run.translation = to_chinese(run.standalone, run.model)
@@ -384,36 +388,3 @@ def _fits_completed(run: Run, answer: str | None, quote: str) -> str | None:
 def _evidence(ranked, hit: Hit, a: int, b: int) -> float:
     """The extractive score of the sentence a model's quote lies in (0 if none overlaps)."""
     return max((s for s, h, x, y in ranked if h.chunk_id == hit.chunk_id and x < b and a < y), default=0.0)
-
-
-def fit_context(ranked, hits: list[Hit], model, budget: int) -> tuple[list[Hit], list[list[tuple[int, int]]]]:
-    """The best-scoring sentences that fit the token budget, grouped by chunk.
-
-    Prompt processing dominates latency on a small CPU (70-95 tokens/s here, ~120 with AMX), and the
-    small model answers better from a few relevant sentences than from whole chunks.
-    """
-    count = getattr(model, "count_tokens", None) or (lambda s: len(s))
-    chosen: dict[str, list[tuple[int, int]]] = {}
-    order: list[Hit] = []
-    seen: set[str] = set()   # overlapping chunks repeat sentences
-    used = 0
-    first: dict[str, int] = {}   # article -> number of its first source line
-    for _, h, a, b in ranked:
-        if h.text[a:b] in seen:
-            continue
-        n = count(h.text[a:b]) + 1
-        if h.chunk_id not in chosen:   # a new source costs its numbered line too
-            n += count(prompts.source_line(len(order) + 1, h, first.get(h.article_id))) + 2
-        if order and used + n > budget:
-            continue
-        if h.chunk_id not in chosen:
-            chosen[h.chunk_id] = []
-            order.append(h)
-            first.setdefault(h.article_id, len(order))
-        chosen[h.chunk_id].append((a, b))
-        seen.add(h.text[a:b])
-        used += n
-    if not order:  # nothing scored (no shared terms): fall back to the top chunk
-        return hits[:1], [[(0, len(hits[0].text))]]
-    return order, [chosen[h.chunk_id] for h in order]
-

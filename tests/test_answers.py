@@ -161,7 +161,7 @@ def test_a_quote_from_a_passage_about_someone_else_is_not_an_answer(fixture_inde
 
 def test_prompt_names_each_article_once_and_keeps_to_the_token_budget():
     from rag import prompts
-    from rag.stages import fit_context as _fit_context
+    from rag.context import fit_context as _fit_context
     from rag.types import Hit
     a = "市委常委会召开扩大会议。会议由市委书记张宏伟主持。会议还研究了其他事项。"
     b = "防汛抗旱指挥部召开会议。全市共转移群众三百人。"
