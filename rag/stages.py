@@ -31,7 +31,7 @@ from .retriever import fuse, search
 from .rewrite import rewrite_followup
 from .span import answer_span
 from .text import find_verbatim, normalize
-from .translate import needs_translation, to_chinese
+from .translate import interleave, keep_what_the_reader_said, needs_translation, to_chinese
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
 from .units import complete, with_year
 from .verify import Parsed, answer_supported, answer_unfit, locate_quote, make_citation, parse
@@ -112,7 +112,7 @@ def rewrite(run: Run) -> None:
     # article's, not the clock's (the seed set, dated 2025, asked in 2026, lost a question)
     run.constraints = of_question(run.asked)
     if run.translation:
-        run.constraints.units = None   # "how many times" comes back as 多少次 where the article says 38倍
+        keep_what_the_reader_said(run.constraints, run.standalone)
     run.window = time_window(run.asked, run.as_of)
 
 
@@ -166,7 +166,8 @@ def select_context(run: Run) -> Decision | None:
         run.ranked = dense_sentence_scores(q, run.hits, ix.embedder)
     elif run.translation:
         # no missing-term check: a translated name is a guess, not the reader's word
-        run.ranked = sentence_scores(q, run.hits, bm25_idf(ix))
+        run.ranked = interleave(sentence_scores(q, run.hits, bm25_idf(ix)),
+                                dense_sentence_scores(run.standalone, run.hits, ix.embedder, top=len(run.hits)))
     else:
         run.ranked = sentence_scores(q, run.hits, bm25_idf(ix), focus=run.question if q != run.question else None)
         # weighed by the decision, not obeyed: a paraphrase or a jieba fragment can be "absent" too

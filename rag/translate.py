@@ -41,3 +41,33 @@ def to_chinese(question: str, model: BaseChatModel | None) -> str | None:
     if not _CJK.search(cand) or len(cand) > 2 * len(question) or "无法" in cand:
         return None
     return cand
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def keep_what_the_reader_said(cons, question: str):
+    """Constraints read from a translation, cut to what the reader's own words state: a year
+    only if its digits are in the question, a month only if the question names it; no
+    ordinal (a translation turns "first" into 第一轮) and no asked unit ("how many times"
+    comes back as 多少次 where the article says 38倍). Periods (second quarter, first half)
+    stay: the translation renders them faithfully."""
+    q = question.lower()
+    cons.years = [y for y in cons.years if str(y) in q]
+    cons.months = [m for m in cons.months if re.search(rf"\b{_MONTHS[m - 1]}", q)]
+    cons.ordinals = []
+    cons.units = None
+    return cons
+
+
+def interleave(by_terms: list, by_meaning: list, rrf_k: int = 60) -> list:
+    """Sentences of the translation's ranking (term coverage) reordered by reciprocal-rank
+    fusion with their ranking by meaning against the reader's own question: a mistranslated
+    question still finds the sentence its original means. The scores stay the term scores
+    the answerability model was fitted on."""
+    def key(s):
+        return s[1].chunk_id, s[2], s[3]
+    meaning = {key(s): r for r, s in enumerate(by_meaning)}
+    last = len(by_meaning)
+    fused = {key(s): 1 / (rrf_k + r + 1) + 1 / (rrf_k + meaning.get(key(s), last) + 1) for r, s in enumerate(by_terms)}
+    return sorted(by_terms, key=lambda s: -fused[key(s)])

@@ -425,3 +425,26 @@ def test_an_unusable_translation_leaves_the_cross_lingual_path():
     assert to_chinese("How many teams took part?", FakeListChatModel(responses=["译文：有多少支球队参加？"])) == "有多少支球队参加？"
     assert to_chinese("How many teams took part?", FakeListChatModel(responses=["How many teams?"])) is None
     assert to_chinese("How many teams took part?", None) is None
+
+
+def test_a_translation_constrains_only_what_the_reader_said():
+    """A translation may add 第一轮 for "first" or a year the reader never gave; those must
+    not refuse a quote. Years in the reader's digits, named months and periods stay."""
+    from rag.translate import keep_what_the_reader_said
+    c = keep_what_the_reader_said(of_question("阿根廷第一轮1000兆瓦可再生能源招标中，2022年7月风能占多少兆瓦？"),
+                                  "In Argentina's first 1,000 MW renewable tender, how many MW came from wind?")
+    assert c.ordinals == [] and c.years == [] and c.months == [] and c.units is None
+    c = keep_what_the_reader_said(of_question("伯克希尔2023年7月第二季度回购了多少股票？"),
+                                  "How much stock did Berkshire buy back in the second quarter of 2023, by July?")
+    assert c.years == [2023] and c.months == [7] and c.periods == ["二季度"]
+
+
+def test_interleave_keeps_a_sentence_the_meaning_ranks_first():
+    from rag.translate import interleave
+    from rag.types import Hit
+    h = Hit(chunk_id="a#0", article_id="a", title="", date=None, start=0, end=30, text="x" * 30, score=1.0)
+    terms = [(0.9, h, 0, 10), (0.8, h, 10, 20), (0.1, h, 20, 30)]
+    meaning = [(0.85, h, 20, 30), (0.80, h, 0, 10), (0.70, h, 10, 20)]
+    out = interleave(terms, meaning)
+    assert [(a, b) for _, _, a, b in out] == [(0, 10), (20, 30), (10, 20)]
+    assert out[1][0] == 0.1    # scores stay the term scores
