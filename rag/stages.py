@@ -18,7 +18,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from . import answerability, prompts
-from .boilerplate import CODE
+from .boilerplate import is_code
 from .checks import missing_terms
 from .config import Config
 from .constraints import Constraints, TimeWindow, of_question, time_window
@@ -246,7 +246,7 @@ def verify(run: Run) -> Decision | None:
             if len([c for c in run.candidates if c.source == "extractive"]) >= EXTRACTIVE_CANDIDATES:
                 break
             # page code left in an index built before the boilerplate pattern existed
-            if h.text[a:b] not in seen and b - a >= 4 and not CODE.search(h.text[a:b]):
+            if h.text[a:b] not in seen and b - a >= 4 and not is_code(h.text[a:b]):
                 seen.add(h.text[a:b])
                 run.candidates.append(answerability.Candidate(h, a, b, hit_rank[h.chunk_id], evidence=score))
     p = run.parsed

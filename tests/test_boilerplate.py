@@ -137,3 +137,10 @@ def test_real_slice_spans_are_sane():
             assert body[c.start:c.end] == c.text
             assert all(c.end <= s or c.start >= e for s, e, _ in sp)
     assert found >= 20
+
+
+def test_a_sentence_cut_from_page_code_is_code_and_prose_is_not():
+    from rag.boilerplate import is_code
+    assert is_code(".imgisgif{display:inline-block;") and is_code('}.imgisgif:after{content:"GIF";')
+    assert is_code('showPlayer({id:"/pvservice/xml/2023/7/26/f8.xml",width:600,height:')
+    assert not is_code("函数f(x)的值域是{y:y>0}。") and not is_code("The plant will cost $17 billion.")
