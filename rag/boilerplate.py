@@ -239,6 +239,7 @@ _SNIPPET = re.compile(r"\A\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)
 CODE = re.compile(r"(?:[.#]?[A-Za-z][\w-]*(?:[ :.#>]+[\w-]+)*\s*\{[^{}\u4e00-\u9fff]*:[^{}\u4e00-\u9fff]*\})+|"
                   r"[A-Za-z_$][\w$.]*\(\s*\{[^{}\u4e00-\u9fff]*\}\s*\)\s*;?")
 
+
 def is_code(sentence: str) -> bool:
     """A sentence cut from page code: no Chinese, and a brace. The sentence splitter cuts
     CSS at its semicolons, so a piece (.imgisgif{display:inline-block;) no longer holds a

@@ -35,4 +35,3 @@ def fit_context(ranked, hits: list[Hit], model, budget: int) -> tuple[list[Hit],
     if not order:  # nothing scored (no shared terms): fall back to the top chunk
         return hits[:1], [[(0, len(hits[0].text))]]
     return order, [chosen[h.chunk_id] for h in order]
-

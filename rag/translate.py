@@ -4,7 +4,7 @@ The articles are Chinese. Multilingual e5 bridges languages for retrieval, but k
 search, the sentence scores and the answerability signals (term coverage, asked years,
 answer kind) all read Chinese: with no Chinese question they had nothing to read, and on
 news an English question was refused even when its article came first (docs/EVALS.md,
-eleventh session). The local model translates it; the translation's names are a guess
+eleventh session). The model (local or API) translates it; the translation's names are a guess
 (Berkshire Hathaway may come back as another company), so the checks that compare names
 are not applied to it (rag/stages.py).
 """
