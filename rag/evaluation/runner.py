@@ -45,13 +45,25 @@ def load_jsonl(path: Path, skipped: list[dict] | None = None) -> list[Question]:
     return out
 
 
-def _chunk_rank_by_text(hits, q: Question) -> tuple[int | None, int | None]:
-    """For free-form sets: relevant = a chunk of a gold article that contains a gold answer."""
+def _group(index: Index, article_id: str, cache: dict) -> set[str]:
+    """The article and the reprints recorded against it: a reprint is not indexed again, so
+    a gold reprint is found under the id of the copy that is (rag/writer.py)."""
+    if article_id not in cache:
+        art = index.article(article_id) or {}
+        cache[article_id] = {article_id, *(r["id"] for r in art.get("also_reported_by") or [])}
+    return cache[article_id]
+
+
+def _chunk_rank_by_text(hits, q: Question, index: Index | None = None,
+                        cache: dict | None = None) -> tuple[int | None, int | None]:
+    """For free-form sets: relevant = a chunk of a gold article (or of the indexed copy of a
+    gold reprint) that contains a gold answer."""
     gold_arts = set(q.article_ids or [q.article_id])
     golds = [normalize(a) for a in q.answers]
     c = a = None
     for r, h in enumerate(hits, 1):
-        if h.article_id in gold_arts:
+        same = {h.article_id} if index is None else _group(index, h.article_id, cache if cache is not None else {})
+        if same & gold_arts:
             a = a or r
             if c is None and any(g in normalize(h.text) for g in golds):
                 c = r
@@ -125,6 +137,7 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
         ix.config = cfg = cfg.replace(llm=llm, **(overrides or {}))
     k_eval = max(10, k or cfg.k)
     rows, chunk_ranks, art_ranks, lat_r, lat_a = [], [], [], [], []
+    groups: dict[str, set[str]] = {}   # article id -> it and its reprints
     for i, q in enumerate(questions):
         try:
             check_question(q.question, cfg.max_question_chars)
@@ -139,7 +152,7 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
         row = {"id": q.id, "question": q.question, "category": q.category, "answerable": q.answerable,
                "gold": q.answers}
         if q.answerable:
-            c, a = first_relevant(hits, q) if squad else _chunk_rank_by_text(hits, q)
+            c, a = first_relevant(hits, q) if squad else _chunk_rank_by_text(hits, q, ix, groups)
             chunk_ranks.append(c)
             art_ranks.append(a)
             row.update(chunk_rank=c, article_rank=a, answer_in_top_chunk=bool(hits) and contains(hits[0].text, q.answers))
