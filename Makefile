@@ -22,7 +22,14 @@ $(BIN)/python:
 LLAMA_CMAKE := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON
 CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
 ifneq ($(filter avx512_vnni,$(CPU_FLAGS)),)
-LLAMA_CMAKE += -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON -DGGML_AVX512_VBMI=ON
+LLAMA_CMAKE += -DGGML_AVX512=ON -DGGML_AVX512_VNNI=ON
+# Cascade Lake has VNNI but not VBMI: compiling VBMI in would let the compiler emit
+# instructions that CPU faults on
+ifneq ($(filter avx512_vbmi,$(CPU_FLAGS)),)
+LLAMA_CMAKE += -DGGML_AVX512_VBMI=ON
+else
+LLAMA_CMAKE += -DGGML_AVX512_VBMI=OFF
+endif
 else
 LLAMA_CMAKE += -DGGML_AVX512=OFF
 endif
