@@ -1,8 +1,8 @@
 """The held-out news question sets (evals/news_qa_holdout.jsonl, evals/news_qa_holdout2.jsonl,
 evals/news_qa_holdout3.jsonl, evals/news_qa_holdout4.jsonl and evals/news_qa_holdout5.jsonl) are well-formed,
 share no article with the development set (evals/news_qa.jsonl) nor with each other, and their gold answers
-really are in the CRUD-RAG news sample. holdout5 also shares no article with the source rows of
-evals/news_qa_english.jsonl.
+really are in the CRUD-RAG news sample. (evals/news_qa_english.jsonl repeats dev rows with their articles,
+so the check against the development set covers it.)
 
 Each set is written blind and used once, as a final check: these tests only look at its shape and at the
 corpus, never at what the system answers."""
@@ -113,13 +113,6 @@ def test_no_article_is_shared_with_an_earlier_set(name):
         rows = ROWS[other] if other in ROWS else _rows(other)
         shared = mine & {a for r in rows for a in r["article_ids"]}
         assert not shared, (other, sorted(shared))
-
-
-def test_holdout5_shares_no_article_with_the_english_set():
-    # news_qa_english.jsonl mirrors dev rows of news_qa.jsonl and keeps their article_ids
-    english = {a for r in _rows("news_qa_english.jsonl") for a in r["article_ids"]}
-    mine = {a for r in ROWS["news_qa_holdout5.jsonl"] for a in r["article_ids"]}
-    assert not mine & english, sorted(mine & english)
 
 
 @needs_news

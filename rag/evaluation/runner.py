@@ -54,16 +54,15 @@ def _group(index: Index, article_id: str, cache: dict) -> set[str]:
     return cache[article_id]
 
 
-def _chunk_rank_by_text(hits, q: Question, index: Index | None = None,
-                        cache: dict | None = None) -> tuple[int | None, int | None]:
+def _chunk_rank_by_text(hits, q: Question, index: Index, groups: dict) -> tuple[int | None, int | None]:
     """For free-form sets: relevant = a chunk of a gold article (or of the indexed copy of a
     gold reprint) that contains a gold answer."""
     gold_arts = set(q.article_ids or [q.article_id])
     golds = [normalize(a) for a in q.answers]
     c = a = None
     for r, h in enumerate(hits, 1):
-        same = {h.article_id} if index is None else _group(index, h.article_id, cache if cache is not None else {})
-        if same & gold_arts:
+        # a gold hit needs no lookup; only the others may be a gold reprint's indexed copy
+        if h.article_id in gold_arts or _group(index, h.article_id, groups) & gold_arts:
             a = a or r
             if c is None and any(g in normalize(h.text) for g in golds):
                 c = r
