@@ -32,6 +32,9 @@ _MAGNITUDE = r"[十百千万亿]*"
 UNIT = r"(?:" + "|".join(map(re.escape, UNIT_WORDS)) + "|" + _LATIN_UNIT + r"|%|％|‰)"
 # What may follow a number in the same quantity: 余/多, magnitudes, a unit (2100多元, 54.64万亿元)
 _TAIL = re.compile(r"\s*(?:余|多)?\s*" + _MAGNITUDE + r"(?:余|多)?\s*(?:" + UNIT + r")?(?:多|余)?")
+# Words in front of a number that change what it claims: 近3000名 is not 3000名. 最近/附近 are
+# not such words, nor is 约 ending 签约/预约/合约.
+_APPROX = re.compile(r"(?:将近|接近|大约|超过|不到|不足|(?<![最附靠临将接逼])近|(?<![签预合节制违公条相邀履特隐婉缔践失赴誓])约|逾)\s*$")
 _SCORE = re.compile(r"\s*(?:比|:|：)\s*\d+")
 _SCORE_BEFORE = re.compile(r"\d+\s*(?:比|:|：)\s*$")
 
@@ -126,8 +129,24 @@ def carries_unit(text: str, units: frozenset[str]) -> bool:
 
 def complete(answer: str, quote: str) -> str:
     """The answer with the rest of its quantity as the quote states it: "205" -> "205km",
-    "54.64万" -> "54.64万亿元", "6" in 以1比6 -> "1比6". Unchanged when the answer does not
-    end in a number, or does not occur in the quote as a whole number."""
+    "54.64万" -> "54.64万亿元", "6" in 以1比6 -> "1比6", "3000名" in 近3000名 -> "近3000名".
+    Unchanged when the answer does not end in a number, or does not occur in the quote as a
+    whole number."""
+    return _approximate(_complete(answer, quote), quote)
+
+
+def _approximate(answer: str, quote: str) -> str:
+    """A quantity keeps the word in front of it that bounds it (近, 约, 超过, 不足)."""
+    if not re.match(r"\d|[一两三四五六七八九十百千]", answer):
+        return answer
+    i = quote.find(answer)
+    if i <= 0 or re.match(r"[\d.,]", quote[i - 1]):
+        return answer
+    m = _APPROX.search(quote[:i])
+    return quote[m.start():i] + answer if m else answer
+
+
+def _complete(answer: str, quote: str) -> str:
     a = answer.strip()
     if not a:
         return answer

@@ -7,18 +7,27 @@ from rag.units import asked_units, carries_unit, complete
 
 def test_bare_and_cut_numbers_get_the_rest_of_their_quantity():
     q = "总投资约200亿元的欣旺达50GWh动力电池项目"
-    assert complete("200", q) == "200亿元"
+    assert complete("200", q) == "约200亿元"   # 约 bounds the figure: it stays
     assert complete("50", q) == "50GWh"
     assert complete("2400", "建成2400平方米的综合展厅") == "2400平方米"
     assert complete("205", "该车 CLTC 工况续航提升至 205km，并支持快充") == "205km"
     assert complete("54.64万", "全国涉农贷款余额54.64万亿元，同比增长16.0%") == "54.64万亿元"
-    assert complete("13亿", "为三支私募基金募集约13亿新元") == "13亿新元"
+    assert complete("13亿", "为三支私募基金募集约13亿新元") == "约13亿新元"
     assert complete("26", "有意再采购26架“阵风”战机") == "26架"
     assert complete("2100", "给卖家转了2100多元") == "2100多元"
     # a compound unit is one unit: 914 alone is not the measured concentration
     assert complete("914", "油条铝残留量实测值达914mg/kg，是标准值（100mg/kg）9倍多") == "914mg/kg"
     assert complete("35", "PM2.5平均浓度为35μg/m³") == "35μg/m³"
     assert complete("120", "最高时速120km/h") == "120km/h"
+
+
+def test_a_bound_in_front_of_the_number_stays():
+    assert complete("3000名", "消费金融业务的近3000名员工已转移") == "近3000名"
+    assert complete("2000万元", "捐款超过2000万元") == "超过2000万元"
+    # 最近, 附近 and 签约 end in 近/约 but bound nothing
+    assert complete("3天", "最近3天的降雨") == "3天"
+    assert complete("12", "附近12个村") == "12个"
+    assert complete("5家", "现场签约5家企业") == "5家"
 
 
 def test_a_score_is_both_sides():
