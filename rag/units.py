@@ -129,9 +129,9 @@ def carries_unit(text: str, units: frozenset[str]) -> bool:
 
 def complete(answer: str, quote: str) -> str:
     """The answer with the rest of its quantity as the quote states it: "205" -> "205km",
-    "54.64万" -> "54.64万亿元", "6" in 以1比6 -> "1比6", "3000名" in 近3000名 -> "近3000名".
-    Unchanged when the answer does not end in a number, or does not occur in the quote as a
-    whole number."""
+    "54.64万" -> "54.64万亿元", "6" in 以1比6 -> "1比6"; and with the word that bounds it,
+    "3000名" in 近3000名 -> "近3000名". The unit is added only to an answer that ends in a number
+    and occurs in the quote as a whole number."""
     return _approximate(_complete(answer, quote), quote)
 
 
