@@ -21,6 +21,17 @@ def test_bare_and_cut_numbers_get_the_rest_of_their_quantity():
     assert complete("120", "最高时速120km/h") == "120km/h"
 
 
+def test_classifiers_of_flags_trees_buildings_and_places_are_units():
+    assert complete("25", "现场悬挂25面国旗") == "25面"
+    assert complete("100", "沿河种植100棵树") == "100棵"
+    assert complete("3", "排查发现3处险情") == "3处"
+    assert asked_units("悬挂了多少面国旗？") == frozenset({"面"})
+    assert asked_units("新建了几栋楼？") == frozenset({"栋"})
+    # a common word starting with the classifier is that word, not the unit
+    assert asked_units("受到多少处罚？") is None
+    assert asked_units("展厅有多少面积？") != frozenset({"面"})
+
+
 def test_a_bound_in_front_of_the_number_stays():
     assert complete("3000名", "消费金融业务的近3000名员工已转移") == "近3000名"
     assert complete("2000万元", "捐款超过2000万元") == "超过2000万元"
