@@ -102,3 +102,47 @@ def answer_span(question: str, quote: str) -> tuple[int, int] | None:
                 a, b = _pick(question, quote[m.start():m.end()], found)
                 best = (key, m.start() + a, m.start() + b)
     return (best[1], best[2]) if best else None
+
+
+
+_NAME_FLAGS = ("ns", "nt", "nz")
+_NAME_REACH = 12   # characters a name may add in front of the answer
+_KIND_WORD = 8     # longer answers are phrases, not a kind word missing its name
+
+
+def whole_name(question: str, answer: str, quote: str) -> str:
+    """A place or organisation given as its bare kind word takes the name the quote puts in
+    front of it: "体育馆" in 在广宁县体育馆举行 is 广宁县体育馆, "医院" in 由深圳市人民医院 is
+    深圳市人民医院. A reader asking where, or which body, cannot tell which 体育馆 is meant.
+    Only for questions asking a place or an organisation (answer_kind place/person), only
+    when the answer is common nouns alone (jieba n), and only a name glued to it (jieba
+    place, organisation or other proper noun, possibly with one common noun between, as
+    深圳市|人民|医院): 该公司 and 两所学校 stay as they are."""
+    a = answer.strip()
+    i = quote.find(a) if a else -1
+    if i <= 0 or len(a) > _KIND_WORD or answer_kind(question) not in ("place", "person"):
+        return answer
+    import jieba.posseg as pseg
+    from .tokenize import cut  # noqa: F401 - initializes jieba quietly
+    start = max(0, i - _NAME_REACH - 4)
+    toks, pos = [], start
+    window = quote[start:i + len(a)]
+    simple = normalize(window)   # jieba tags simplified script: 丘處機 is no common noun
+    for w, flag in pseg.cut(simple if len(simple) == len(window) else window):
+        toks.append((pos, w, flag))
+        pos += len(w)
+    inside = [t for t in toks if t[0] >= i]
+    if not inside or inside[0][0] != i or any(flag != "n" for _, _, flag in inside) \
+            or toks[-1][0] + len(toks[-1][1]) != i + len(a):
+        return answer   # cut inside a word, or not a bare kind word (a name, a verb, a clause)
+    head, nouns_between = i, 0
+    for p, w, flag in reversed([t for t in toks if t[0] < i]):
+        if flag in _NAME_FLAGS and len(w) >= 2:
+            head = p
+        elif flag == "n" and nouns_between < 1 and head == i:
+            nouns_between += 1   # 人民 in 深圳市人民医院: counts only if a name comes before it
+        else:
+            break
+    if head == i or i - head > _NAME_REACH:
+        return answer
+    return quote[head:i] + a

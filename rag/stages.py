@@ -29,7 +29,7 @@ from .index import Index
 from .llm import describe_api_error
 from .retriever import fuse, search
 from .rewrite import rewrite_followup
-from .span import answer_span
+from .span import answer_span, whole_name
 from .text import find_verbatim, normalize
 from .translate import interleave, keep_what_the_reader_said, needs_translation, to_chinese
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
@@ -329,7 +329,7 @@ def assemble(run: Run, decision: Decision) -> Answer:
         _reprints(run.index, cite)
         cites = [cite]
         if c.answer:
-            text = complete(c.answer, cite.quote)
+            text = whole_name(run.asked, complete(c.answer, cite.quote), cite.quote)
         else:
             span = answer_span(run.asked, cite.quote)
             text = with_year(complete(cite.quote[span[0]:span[1]], cite.quote[span[0]:]), cite.quote) if span else cite.quote

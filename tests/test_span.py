@@ -1,0 +1,29 @@
+"""The answer span: a kind word takes the name the quote glues to it."""
+from rag.span import whole_name
+
+Q = "活动在哪里举行？"
+
+
+def test_a_kind_word_takes_the_name_in_front_of_it():
+    assert whole_name(Q, "体育馆", "活动在广宁县体育馆举行") == "广宁县体育馆"
+    assert whole_name(Q, "医院", "由深圳市人民医院负责救治") == "深圳市人民医院"
+    assert whole_name(Q, "记者", "据新华社记者报道") == "新华社记者"
+    assert whole_name(Q, "分局", "被广州市公安局天河区分局抓获") == "广州市公安局天河区分局"
+
+
+def test_no_name_in_front_leaves_the_answer_alone():
+    assert whole_name(Q, "公司", "该公司与腾讯公司签约") == "公司"       # 该 is no name
+    assert whole_name(Q, "学校", "全县共有12所学校") == "学校"
+    assert whole_name(Q, "广宁县体育馆", "活动在广宁县体育馆举行") == "广宁县体育馆"
+    assert whole_name(Q, "3000名", "近3000名员工") == "3000名"
+    assert whole_name(Q, "体育馆", "没有这个词") == "体育馆"            # not in the quote
+    # the answer cut inside a word is left to the completion of numbers and word ends
+    assert whole_name(Q, "育馆", "活动在广宁县体育馆举行") == "育馆"
+
+
+def test_only_a_question_about_a_place_or_body_takes_the_name():
+    # 职业是什么 asks no place: 足球运动员 is the answer, not 中国足球运动员
+    assert whole_name("于乐的职业是什么？", "足球运动员", "于乐是中国足球运动员") == "足球运动员"
+    assert whole_name("伤者被送往哪家医院？", "人民医院", "伤者被送往深圳市人民医院救治") == "深圳市人民医院"
+    # a phrase with a preposition in it is no bare kind word
+    assert whole_name("他在哪个学院任教？", "新闻与传播学院", "在香港中文大学新闻与传播学院任教") == "新闻与传播学院"
