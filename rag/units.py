@@ -142,6 +142,8 @@ def _approximate(answer: str, quote: str) -> str:
     i = quote.find(answer)
     if i <= 0 or re.match(r"[\d.,]", quote[i - 1]):
         return answer
+    if quote[i - 1] == "第":
+        return "第" + answer   # 第7位 is a rank, 7位 a count: the quote's ordinal stays one
     m = _APPROX.search(quote[:i])
     return quote[m.start():i] + answer if m else answer
 

@@ -21,6 +21,13 @@ def test_bare_and_cut_numbers_get_the_rest_of_their_quantity():
     assert complete("120", "最高时速120km/h") == "120km/h"
 
 
+def test_an_ordinal_keeps_its_di():
+    # 7位 is a count of seven; the quote ranks Hong Kong 第7位
+    assert complete("7位", "香港在大中华34个地区中排名第7位") == "第7位"
+    assert complete("820", "基辅发布了全面入侵以来的第820次空袭警报") == "第820次"
+    assert complete("7位", "共有7位选手晋级") == "7位"
+
+
 def test_classifiers_of_flags_trees_buildings_and_places_are_units():
     assert complete("25", "现场悬挂25面国旗") == "25面"
     assert complete("100", "沿河种植100棵树") == "100棵"
