@@ -104,7 +104,6 @@ def answer_span(question: str, quote: str) -> tuple[int, int] | None:
     return (best[1], best[2]) if best else None
 
 
-
 _NAME_FLAGS = ("ns", "nt", "nz")
 _NAME_REACH = 12   # characters a name may add in front of the answer
 _KIND_WORD = 8     # longer answers are phrases, not a kind word missing its name

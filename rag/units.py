@@ -136,7 +136,8 @@ def complete(answer: str, quote: str) -> str:
 
 
 def _approximate(answer: str, quote: str) -> str:
-    """A quantity keeps the word in front of it that bounds it (近, 约, 超过, 不足)."""
+    """A quantity keeps the word in front of it that bounds it (近, 约, 超过, 不足), and an
+    ordinal its 第."""
     if not re.match(r"\d|[一两三四五六七八九十百千]", answer):
         return answer
     i = quote.find(answer)
