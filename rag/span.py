@@ -122,7 +122,6 @@ def whole_name(question: str, answer: str, quote: str) -> str:
     if i <= 0 or len(a) > _KIND_WORD or answer_kind(question) not in ("place", "person"):
         return answer
     import jieba.posseg as pseg
-    from .tokenize import cut  # noqa: F401 - initializes jieba quietly
     start = max(0, i - _NAME_REACH - 4)
     toks, pos = [], start
     window = quote[start:i + len(a)]
