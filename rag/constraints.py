@@ -150,6 +150,20 @@ _PERIOD = re.compile(r"前三季度|[一二三四1-4]季度|[上下]半年|全�
 
 
 _CN_QUARTER = str.maketrans("1234", "一二三四")
+_COMPARED_PERIOD = re.compile(r"(?:较|比|相比|同比|环比|相较于?|对比)\s*(?:(?:19|20)\d{2}\s*年\s*)?(?:第)?(?:" + _PERIOD.pattern + ")")
+_THIS_YEAR_WORD = re.compile(r"今年|本年度?")
+_LAST_YEAR_WORD = re.compile(r"(?<![比较与])去年(?!同期)")
+
+
+def _implied_years(quote: str, art_year: int | None) -> tuple[int, str] | None:
+    """The year a quote's 今年 or 去年 names, read against its article's year."""
+    if art_year is None:
+        return None
+    if _THIS_YEAR_WORD.search(quote):
+        return (art_year, "今年")
+    if _LAST_YEAR_WORD.search(quote):
+        return (art_year - 1, "去年")
+    return None
 
 
 def _periods_in(text: str) -> set[str]:
@@ -211,8 +225,13 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
         compared = _compared_years(quote_n)
         stated = _years_in(_COMPARED.sub("", quote_n))
         in_ctx = _years_in(_COMPARED.sub("", ctx_n))
+        implied = _implied_years(quote_n, art_year)
         if stated and not stated & set(c.years):
             out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文说的是{'、'.join(map(str, sorted(stated)))}年"))
+        elif not stated and implied and implied[0] not in c.years:
+            # 今年 in an article of 2023 is 2023, whatever its paragraph recalls: asked about the
+            # spring of 2022, "今年开春…2268亩" is the next spring's
+            out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文说的是{implied[0]}年（{implied[1]}）"))
         elif not stated and compared & set(c.years):
             out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，引文是与{'、'.join(map(str, sorted(compared & set(c.years))))}年相比的数字"))
         elif not stated and art_year in c.years and not _continues_another_year(quote_n, ctx_n, c.years):
@@ -226,7 +245,10 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
             elif art_year is not None and art_year not in c.years and all(y < art_year for y in c.years):
                 # an undated "今年" figure in an article from a later year is not the asked year's
                 out.append((YEAR, f"问的是{'、'.join(map(str, c.years))}年，文章发表于{art_year}年"))
-    if c.months:
+    # asked 什么时候 or 哪天, the quote's month is the answer, not a period it reports: "7月部署
+    # 排查，要求什么时候之前完成" is answered by 8月底前 (all three such questions of the news
+    # sets are answerable, and two were refused for the month: docs/EVALS.md, sixteenth session)
+    if c.months and c.kind != "date":
         in_quote, in_ctx = _months_in(quote_n), _months_in(ctx_n)
         # as for years, a quote stating a month of its own (not a day: 8月15日 is often only
         # when it was published) speaks of that month, whatever its paragraph lists
@@ -238,9 +260,14 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
             if other:
                 out.append((MONTH, f"问的是{'、'.join(map(str, c.months))}月，引文说的是{'、'.join(map(str, other))}月"))
     if c.periods:
-        in_quote = _periods_in(quote_n)
+        # as for years, a period only compared against (增速比一季度快) is not the one reported;
+        # a quote naming none speaks of its paragraph's
+        in_quote = _periods_in(_COMPARED_PERIOD.sub("", quote_n))
+        in_ctx = _periods_in(_COMPARED_PERIOD.sub("", ctx_n))
         if in_quote and not in_quote & set(c.periods):
             out.append((PERIOD, f"问的是{'、'.join(c.periods)}，引文说的是{'、'.join(sorted(in_quote))}"))
+        elif not in_quote and in_ctx and not in_ctx & set(c.periods):
+            out.append((PERIOD, f"问的是{'、'.join(c.periods)}，引文所在段落说的是{'、'.join(sorted(in_ctx))}"))
     for o in c.ordinals:
         if not any(f in quote_n or f in ctx_n for f in _ordinal_forms(o)):
             out.append((ORDINAL, f"问的是{o}，引文没有提到"))

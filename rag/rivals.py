@@ -44,7 +44,7 @@ _MAX_CONTEXT = 6
 _NAMED_SUFFIX = ("公司", "银行", "集团", "大学", "医院", "证券", "保险", "基金", "市", "省", "县", "州", "区", "镇")
 # a suffix word after these starts a new name (对XX银行, 与XX公司); after a common noun it is
 # part of a description (研究型大学)
-_NAME_STARTS = ("", "，", "、", "和", "与", "是", "对", "在", "于")
+_NAME_STARTS = ("", "，", ",", "、", "和", "与", "是", "对", "在", "于")   # normalized text has "," for "，"
 
 
 @functools.lru_cache(maxsize=4096)
@@ -142,8 +142,17 @@ def _named(text: str) -> list[tuple[str, str, int]]:
     tags, out = _tagged(text), []
     for i, (w, f, s, _) in enumerate(tags):
         prev = tags[i - 1] if i else None
-        if w in _NAMED_SUFFIX and prev and len(prev[0]) >= 2 and (
-                prev[1] in _NAMES or prev[1] == "j" or (prev[1] == "n" and text[prev[2] - 1:prev[2]] in _NAME_STARTS)):
+        if w in _NAMED_SUFFIX and prev and len(prev[0]) == 1:
+            # a name jieba does not know falls apart into characters (齐|商|银行): those
+            # characters back to where a name may start are the name
+            j = i
+            while j > 0 and len(tags[j - 1][0]) == 1 and tags[j - 1][1] != "x" and s - tags[j - 1][2] <= 4:
+                j -= 1
+            head = tags[j][2]
+            if s - head >= 2 and text[head - 1:head] in _NAME_STARTS and not _POINTS_BACK.match(text[head:s]):
+                out.append((text[head:s] + w, w, head))
+        elif w in _NAMED_SUFFIX and prev and len(prev[0]) >= 2 and (
+                prev[1] in _NAMES or prev[1] == "j" or (prev[1] in ("n", "a") and text[prev[2] - 1:prev[2]] in _NAME_STARTS)):
             out.append((prev[0] + w, w, prev[2]))
         elif (f in _NAMES or f == "j") and len(w) >= 3 and w.endswith(_NAMED_SUFFIX):
             out.append((w, next(x for x in _NAMED_SUFFIX if w.endswith(x)), s))

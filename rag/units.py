@@ -52,10 +52,16 @@ _AGE_UNITS = frozenset({"岁", "周岁"})
 # 面积有多大, 海拔多高, 多重, 多远: the measure fixes the units (多长 and 多久 do not: 半小时)
 _MEASURES = [
     (re.compile(r"面积[^，。？?]{0,4}(?:多大|多少)|多大面积|占地多少"),
-     frozenset({"平方米", "平方公里", "平方千米", "公顷", "亩", "km²", "㎡"})),
+     # 90-170平 and 120平米 are how news and estate agents write square metres
+     frozenset({"平方米", "平方公里", "平方千米", "公顷", "亩", "km²", "㎡", "平米", "平"})),
     (re.compile(r"多高|多深|海拔多少|高度是多少|深度是多少"), frozenset({"米", "m", "厘米", "毫米", "公里", "千米", "km"})),
     (re.compile(r"多重|重量是多少|体重是多少"), frozenset({"吨", "公斤", "千克", "克", "斤", "kg", "g", "t"})),
     (re.compile(r"多远|距离是多少|距离有多少"), frozenset({"公里", "千米", "米", "km", "m"})),
+    # a rate or share (覆盖率, 占比) is a percentage, not the amount it is a share of: asked the
+    # forest-cover target, 5344万亩 of farmland is no answer. 汇率, 功率, 频率 ... are not shares.
+    (re.compile(r"(?<![汇功频速码倍])(?:率|比例|比重|占比)(?:目标|指标|水平)?"
+                r"(?:是|为|约|大约|达|达到|有|将|会|已|已经|仅|只有|提高到|提升到|降至|降到|升至)?(?:多少|几何)(?![\u4e00-\u9fff])"),
+     frozenset({"%", "％", "个百分点", "百分点", "成", "‰"})),
 ]
 # 售价是多少 / 罚款多少 name no unit but ask for an amount of money, in whatever currency
 _AMOUNT = re.compile(r"(?:价格|售价|价钱|票价|罚款|罚金|金额|总额|总价|造价|费用|投资|投资额|销售额|营业额|交易额|成交额|融资额|市值|估值|营收|"
@@ -112,6 +118,8 @@ def carries_unit(text: str, units: frozenset[str]) -> bool:
     """Whether some number in `text` is followed by one of `units` (3天, 2100多元, 1.2万人,
     上千人, 下午3时). Lenient on purpose: a false match only lets the other checks decide."""
     t = normalize(text)
+    if "%" in units and re.search(r"百分之|[一二三四五六七八九十]成(?![员本绩果立功])", t):
+        return True   # 百分之二十, 三成 are percentages written out
     for m in re.finditer(_NUM, t):
         if m.group() == "一":
             continue   # 一张真钞, 一个: an article, not an amount

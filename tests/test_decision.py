@@ -308,6 +308,35 @@ def test_a_quote_stating_another_month_contradicts_whatever_its_paragraph_lists(
     assert not violations(cpi, "国家统计局8月15日公布，CPI同比下降0.3%。", "7月份，国家统计局8月15日公布，CPI同比下降0.3%。", None)
 
 
+
+def test_asked_when_the_quotes_month_is_the_answer_not_another_period():
+    # the question's month dates another event; the deadline asked for lies in August
+    c = of_question("水利部2023年7月部署农村饮水问题排查整改，要求各地在什么时候之前完成排查工作？")
+    assert c.kind == "date" and c.months == [7]
+    quote = "水利部要求，各地要在8月底前完成排查工作，省级报告于9月15日前报送。"
+    assert not violations(c, quote, quote, "2023-07-24")
+    # asked for a figure, another month still contradicts
+    n = of_question("水利部2023年7月排查出多少处农村饮水问题？")
+    assert [k for k, _ in violations(n, "8月排查出问题1200处。", "8月排查出问题1200处。", "2023-07-24")] == ["month"]
+
+def test_this_year_in_a_quote_is_its_articles_year_and_a_compared_period_is_not_reported():
+    spring = of_question("府谷县镇政府在2022年春天把多少亩耕地归并建成了高标准农田？")
+    q = "今年开春，镇政府将2268亩耕地进行归并，现在已经建成高标准农田。"
+    assert [k for k, _ in violations(spring, q, q, "2023-08-10")] == ["year"]
+    assert not violations(spring, q, q, "2022-08-10")
+    # 比去年同期 compares; the figure is this year's
+    h1 = of_question("2023年上半年该市GDP是多少？")
+    assert not violations(h1, "今年上半年GDP为100亿元，比去年同期增长5%。", "", "2023-07-20")
+    q1 = of_question("2023年一季度全国海洋生产总值是多少？")
+    half = "初步核算，上半年海洋生产总值4.7万亿元，同比增长6%，增速比一季度提高0.9个百分点。"
+    assert [k for k, _ in violations(q1, half, half, "2023-08-10")] == ["period"]
+    own = "一季度海洋生产总值2.2万亿元，增速比去年全年提高0.9个百分点。"
+    assert not violations(q1, own, own, "2023-08-10")
+    # a quote naming no period speaks of its paragraph's
+    fdi = of_question("山东2023年一季度实际使用外资多少亿美元？")
+    assert [k for k, _ in violations(fdi, "实际使用外资114.7亿美元。", "上半年，山东实际使用外资114.7亿美元。", "2023-08-10")] == ["period"]
+
+
 def test_a_fiscal_year_is_a_year():
     c = of_question("科思创2021财年的销售额是多少？")
     assert c.years == [2021]
@@ -448,3 +477,4 @@ def test_interleave_keeps_a_sentence_the_meaning_ranks_first():
     out = interleave(terms, meaning)
     assert [(a, b) for _, _, a, b in out] == [(0, 10), (20, 30), (10, 20)]
     assert out[1][0] == 0.1    # scores stay the term scores
+

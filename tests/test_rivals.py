@@ -19,6 +19,9 @@ from rag.types import Article
     # no aligned wording, but a figure asked about one bank, stated by another
     ("截至今年6月末，工商银行的住房租赁基金累计出资了多少？", "记者从中国建设银行获悉，截至6月末，建行住房租赁基金已累计出资54.4亿元。",
      ("工商银行", "中国建设银行")),
+    # a bank jieba does not know (齐|商|银行), after a comma, against one it tags as a word (常熟)
+    ("截至2023年6月末，齐商银行的资产总额是多少？", "业务规模方面，截至2023年6月末，常熟银行总资产3178.14亿元，较年初增长10.40%；",
+     ("齐商银行", "常熟银行")),
     # only the other side of a contrast, however the sentence is worded
     ("是谁打破了女子100米赛会纪录？", "当天的男子丁组100米预赛中，邓信锐以10秒25的成绩打破苏炳添在2014年创造的10秒28的赛会纪录。",
      ("女子", "男子")),
@@ -47,6 +50,9 @@ def test_the_quote_puts_another_entity_in_the_asked_ones_slot(q, quote, pair):
     ("中信银行济宁分行和泰隆银行丽水分行分别被罚了多少钱？", "依据《中华人民共和国银行业监督管理法》第四十六条，对中信银行济宁分行罚款200万元。"),
     # asked for a name, another county's name may be the answer (its former name)
     ("化隆回族自治縣曾經於民國十八年青海建省時被稱之為?", "民國十八年青海建省時更名巴燕縣，歸青海省轄，1931年改為化隆縣。"),
+    # the same unknown bank, and a pointer before the suffix, are no rivals
+    ("截至2023年6月末，齐商银行的资产总额是多少？", "截至2023年6月末，齐商银行总资产2085亿元。"),
+    ("截至6月末，常熟银行的资产总额是多少？", "截至6月末，该银行总资产3178.14亿元。"),
     # a round named in full beside its shorter contrast (半决赛 holds 决赛)
     ("她在女子100米蛙泳半决赛中游出了什么成绩？", "她在女子100米蛙泳半决赛中游出1分05秒的成绩。"),
     ("中国队在男女混合泳接力决赛中的成绩是多少？", "中国队在男女4×100米混合泳接力决赛中以3分38秒夺冠。"),

@@ -139,6 +139,7 @@ def test_a_year_is_not_a_duration_and_one_is_not_an_amount():
 def test_a_measure_fixes_its_units():
     assert "平方米" in asked_units("枣庄在塔什干建成的综合展厅有多大面积？")
     assert "公顷" in asked_units("这次火灾的过火面积有多大？")
+    assert carries_unit("门店面积的要求明确限定在90-170平的范围", asked_units("对合伙门店的面积要求是多大范围？"))
     assert "米" in asked_units("这座山海拔多高？")
     assert "公里" in asked_units("两地相距多远？")
     assert "元" in asked_units("这批消费券的发放总额是多少？")
@@ -146,6 +147,12 @@ def test_a_measure_fixes_its_units():
     assert "元" in asked_units("欣旺达动力电池项目总投资约多少？")
     assert "元" in asked_units("癌症计划一共投入了多少资金？")
     assert asked_units("一共投资了多少个项目？") is None
+    # a rate or share asks for a percentage; 汇率 and 功率 do not
+    rate = asked_units("规划确定的2035年江苏森林覆盖率目标是多少？")
+    assert "%" in rate and carries_unit("森林覆盖率达到24.1%", rate) and carries_unit("覆盖率提高到百分之二十", rate)
+    assert not carries_unit("永久基本农田保护面积不低于5344万亩", rate)
+    assert "%" in asked_units("供应商里中国企业占比是多少？")
+    assert asked_units("人民币兑美元汇率是多少？") is None and asked_units("这台电机的功率是多少？") is None
 
 
 def test_history_years_and_populations():
