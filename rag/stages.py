@@ -266,10 +266,13 @@ def verify(run: Run) -> Decision | None:
 
 def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
     """Score every candidate; serve the model's if it passes, else the best one that does.
-    Below the threshold, refuse and say what the nearest quote lacks."""
+    With a language model, the decider fitted on its answers to news questions
+    (answerability/serve.json) scores how likely serving each candidate is right, and the
+    likeliest passing one is served, whoever chose it. Below the threshold, refuse and say
+    what the nearest quote lacks."""
     if run.cross_lingual and not run.translation:
         return _decide_cross_lingual(run)
-    d = decider or answerability.load()
+    d = decider or answerability.load(str(answerability.SERVE) if run.model is not None else None)
     idf = bm25_idf(run.index)
     for c in run.candidates:
         c.features = answerability.features(run.asked, c, run.index, idf, run.constraints, len(run.missing),
@@ -281,6 +284,11 @@ def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
     # subject, never answers however well it scores; the other signals (months, nouns no
     # article contains, answer kind, coverage ...) are weighed by the fitted model.
     passing = [c for c in run.candidates if c.score >= d.threshold and not c.blocked]
+    if passing and d.meta.get("policy") == "likeliest":
+        best = max(passing, key=lambda c: c.score)
+        who = "the model's quote" if best.source == "llm" else "an extractive sentence"
+        return Decision("decide", False, f"{who} is the likeliest right answer ({best.score:.2f} ≥ {d.threshold:.2f})",
+                        best.score, d.threshold, best)
     llm = [c for c in passing if c.source == "llm"]
     if llm:
         return Decision("decide", False, "the model's quote passes the answerability check", llm[0].score, d.threshold, llm[0])

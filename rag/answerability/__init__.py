@@ -5,6 +5,6 @@ constraints, answer kind, page-furniture signs, ...). Its weights and threshold 
 (`weights.json`), fitted by `python -m rag.answerability.fit` on one split and checked on
 another (docs/EVALS.md)."""
 from .features import FEATURES, Candidate, features
-from .model import Decider, load
+from .model import SERVE, Decider, load
 
-__all__ = ["FEATURES", "Candidate", "features", "Decider", "load"]
+__all__ = ["FEATURES", "Candidate", "features", "Decider", "SERVE", "load"]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from ..checks import junk, names_elsewhere
 from ..constraints import HARD, Constraints, kind_matches, violations
 from ..rivals import rivals
+from ..span import answer_span
 from ..text import normalize, spell_periods
 from ..types import Hit
 from ..verify import salient_terms
@@ -32,6 +33,8 @@ FEATURES = (
     "headline",
     "short",
     "from_llm",        # the quote was chosen by the language model
+    "has_answer",      # ... and it carries the model's short answer, supported by the quote
+    "span",            # a short answer can be read from the quote (else the whole sentence is served)
 )
 
 
@@ -111,6 +114,8 @@ def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_mi
         "headline": j["headline"],
         "short": j["short"],
         "from_llm": float(cand.source == "llm"),
+        "has_answer": float(cand.answer is not None),
+        "span": float(cand.answer is not None or answer_span(question, cand.quote) is not None),
     }
 
 

@@ -29,8 +29,10 @@ from ..evaluation.squad import load_squad, sample
 from .features import FEATURES
 from .model import WEIGHTS, Decider
 
-# Features the fit uses: from_llm never occurs in extractive training data.
-FIT_FEATURES = tuple(f for f in FEATURES if f != "from_llm")
+# Features the fit uses: the model's signals never occur in extractive training data, and
+# span came later (rag/answerability/serve.py weighs it); without them weights.json stays
+# what its recorded command reproduces.
+FIT_FEATURES = tuple(f for f in FEATURES if f not in ("from_llm", "has_answer", "span"))
 DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "evals" / "cmrc2018_dev.json"
 
 
@@ -86,22 +88,22 @@ def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 50)
     return w[:-1], float(w[-1])
 
 
-def design(rows: list[tuple[dict, int]]) -> tuple[np.ndarray, np.ndarray]:
+def design(rows: list[tuple[dict, int]], names: tuple[str, ...] = FIT_FEATURES) -> tuple[np.ndarray, np.ndarray]:
     """Feature matrix (NaN where a signal is missing) and labels."""
-    X = np.array([[np.nan if f.get(n) is None else f[n] for n in FIT_FEATURES] for f, _ in rows], dtype=np.float64)
+    X = np.array([[np.nan if f.get(n) is None else f[n] for n in names] for f, _ in rows], dtype=np.float64)
     return X, np.array([lab for _, lab in rows], dtype=np.float64)
 
 
-def fit_rows(rows: list[tuple[dict, int]], l2: float) -> Decider:
+def fit_rows(rows: list[tuple[dict, int]], l2: float, names: tuple[str, ...] = FIT_FEATURES) -> Decider:
     """Standardize, fit, and wrap as a Decider (threshold 0.5 until one is chosen)."""
-    X, y = design(rows)
+    X, y = design(rows, names)
     mean, scale = np.nanmean(X, 0), np.nanstd(X, 0)
     scale[scale < 1e-6] = 1.0
     # a signal the backend did not give (no dense score for a BM25-only hit) sits at its
     # mean, as Decider.score treats it: it weighs nothing either way
     X = np.where(np.isnan(X), mean, X)
     w, b = fit_logistic((X - mean) / scale, y, l2)
-    return Decider(FIT_FEATURES, tuple(mean.round(6)), tuple(scale.round(6)), tuple(w.round(6)), round(b, 6), 0.5, {})
+    return Decider(names, tuple(mean.round(6)), tuple(scale.round(6)), tuple(w.round(6)), round(b, 6), 0.5, {})
 
 
 def replay(records: list[dict], dec: Decider, t: float) -> dict:

@@ -10,6 +10,7 @@ from ..errors import ConfigError
 from .features import FEATURES, sigmoid
 
 WEIGHTS = Path(__file__).with_name("weights.json")
+SERVE = Path(__file__).with_name("serve.json")   # the decider for answers drafted by a language model
 
 
 @dataclass(frozen=True)
