@@ -44,6 +44,9 @@ _MAX_CONTEXT = 6
 _NAMED_SUFFIX = ("公司", "银行", "集团", "大学", "医院", "证券", "保险", "基金", "市", "省", "县", "州", "区", "镇")
 # a suffix word after these starts a new name (对XX银行, 与XX公司); after a common noun it is
 # part of a description (研究型大学)
+# what the characters of a split name are tagged: nouns, adjectives (齐), abbreviations,
+# distinguishing words; never a verb or preposition (是|由|省 is no name)
+_NAME_PARTS = ("n", "a", "j", "b")
 _NAME_STARTS = ("", "，", ",", "、", "和", "与", "是", "对", "在", "于")   # normalized text has "," for "，"
 
 
@@ -146,7 +149,7 @@ def _named(text: str) -> list[tuple[str, str, int]]:
             # a name jieba does not know falls apart into characters (齐|商|银行): those
             # characters back to where a name may start are the name
             j = i
-            while j > 0 and len(tags[j - 1][0]) == 1 and tags[j - 1][1] != "x" and s - tags[j - 1][2] <= 4:
+            while j > 0 and len(tags[j - 1][0]) == 1 and tags[j - 1][1][:1] in _NAME_PARTS and s - tags[j - 1][2] <= 4:
                 j -= 1
             head = tags[j][2]
             if s - head >= 2 and text[head - 1:head] in _NAME_STARTS and not _POINTS_BACK.match(text[head:s]):

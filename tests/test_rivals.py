@@ -50,6 +50,9 @@ def test_the_quote_puts_another_entity_in_the_asked_ones_slot(q, quote, pair):
     ("中信银行济宁分行和泰隆银行丽水分行分别被罚了多少钱？", "依据《中华人民共和国银行业监督管理法》第四十六条，对中信银行济宁分行罚款200万元。"),
     # asked for a name, another county's name may be the answer (its former name)
     ("化隆回族自治縣曾經於民國十八年青海建省時被稱之為?", "民國十八年青海建省時更名巴燕縣，歸青海省轄，1931年改為化隆縣。"),
+    # a verb and a preposition before 省 are no split name (是|由|省)
+    ("福建这次整治校外培训机构不规范问题，是由省教育厅、省市场监管局联合多少个部门开展的？",
+     "福建省教育厅、省市场监管局联合16部门在全省深入开展校外培训机构不规范问题专项整治。"),
     # the same unknown bank, and a pointer before the suffix, are no rivals
     ("截至2023年6月末，齐商银行的资产总额是多少？", "截至2023年6月末，齐商银行总资产2085亿元。"),
     ("截至6月末，常熟银行的资产总额是多少？", "截至6月末，该银行总资产3178.14亿元。"),

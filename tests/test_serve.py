@@ -76,3 +76,22 @@ def test_serve_json_is_what_its_records_fit():
     assert refit["features"] == shipped["features"] and refit["threshold"] == shipped["threshold"]
     assert refit["weights"] == pytest.approx(shipped["weights"], abs=1e-6)
     assert refit["meta"]["questions"] == shipped["meta"]["questions"] > 300
+
+
+def test_the_models_answer_is_the_name_a_who_question_asks_for(tmp_path, rag_home):
+    """jieba does not know 徐国元 as a person; the model's verified answer does."""
+    from rag.answerability import Candidate, features
+    from rag.constraints import of_question
+    from rag.extractive import bm25_idf
+    from rag.index import Index
+    from rag.retriever import search
+    ix = Index(tmp_path / "ix")
+    ix.add_articles([Article(id="a", title="人事消息", date="2023-07-25",
+                             body="7月24日，广东省佛山市顺德区政协原副主席徐国元涉嫌严重违纪违法，目前正接受纪律审查。")])
+    q = "被查的顺德区政协原副主席是谁？"
+    hit = search(ix, q, 1)[0]
+    cons = of_question(q)
+    bare = Candidate(hit, 0, len(hit.text), 0, "extractive")
+    named = Candidate(hit, 0, len(hit.text), 0, "extractive", "徐国元")
+    assert features(q, bare, ix, bm25_idf(ix), cons, 0)["kind_missing"] == 1.0
+    assert features(q, named, ix, bm25_idf(ix), cons, 0)["kind_missing"] == 0.0

@@ -52,8 +52,8 @@ def collect(index_path: str | None, specs: list[str], llm: str = "local", progre
     ix = open_index(index_path)
     model, name = qa._resolve_model(llm, ix.config, [])
     out = []
-    rows = [r for spec in specs for r in _rows(spec)]
-    for i, r in enumerate(rows):
+    rows = [(spec, r) for spec in specs for r in _rows(spec)]
+    for i, (spec, r) in enumerate(rows):
         if progress:
             progress(i, len(rows))
         if split_question(r["question"]):
@@ -70,7 +70,8 @@ def collect(index_path: str | None, specs: list[str], llm: str = "local", progre
             for _ in stages.generate(run):
                 pass
             settled = stages.verify(run)
-        rec = {"id": r["id"], "answerable": r["answerable"], "settled": settled.stage if settled else None, "cands": []}
+        rec = {"set": spec, "id": r["id"], "answerable": r["answerable"], "settled": settled.stage if settled else None,
+               "cands": []}
         if settled is None:
             stages.decide(run, _uniform())   # computes every candidate's features and constraint checks
             for c in run.candidates:
@@ -104,12 +105,42 @@ def replay(records: list[dict], dec: Decider, t: float) -> dict:
             "false_refusal": fr / max(ans, 1)}
 
 
+def fit(records: list[dict], l2: float) -> Decider:
+    """The logistic model on the unblocked candidates, with the threshold that is right most
+    often on the same records (ties go to the lower threshold: fewer false refusals)."""
+    rows = [(c["f"], c["y"]) for r in records for c in r["cands"] if not c["blocked"]]
+    dec = fit_rows(rows, l2, SERVE_FEATURES)
+    curve = [replay(records, dec, t / 100) for t in range(5, 96, 5)]
+    at = max(curve, key=lambda c: (round(c["accuracy"], 6), -c["threshold"]))
+    return Decider(dec.names, dec.mean, dec.scale, dec.weights, dec.bias, at["threshold"], {"at": at})
+
+
+L2_GRID = (0.3, 1.0, 3.0, 10.0, 30.0)
+
+
+def choose_l2(records: list[dict]) -> tuple[float, dict]:
+    """Leave one question set out: fit on the others, score the one left out. The L2 weight
+    right most often wins; ties go to the stronger one (a rare signal, like a kind check that
+    fired on 2% of the rows, should not outweigh the rest)."""
+    sets = sorted({r["set"] for r in records})
+    scores = {}
+    for l2 in L2_GRID:
+        right = 0.0
+        for s in sets:
+            dec = fit([r for r in records if r["set"] != s], l2)
+            held = [r for r in records if r["set"] == s]
+            right += replay(held, dec, dec.threshold)["accuracy"] * len(held)
+        scores[l2] = round(right / len(records), 4)
+    best = max(L2_GRID, key=lambda l2: (scores[l2], l2))
+    return best, scores
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m rag.answerability.serve", description=__doc__.split("\n\n")[0])
     ap.add_argument("sets", nargs="+", help="question files (JSONL, seed_qa format), FILE:split for one split")
     ap.add_argument("--index", help="index the questions are asked against (default: the configured one)")
     ap.add_argument("--llm", default="local")
-    ap.add_argument("--l2", type=float, default=1.0)
+    ap.add_argument("--l2", type=float, help="L2 weight (default: chosen by leaving one question set out)")
     ap.add_argument("--out", type=Path, default=SERVE)
     ap.add_argument("--cache", type=Path, help="JSONL of collected records: reused if present, written if not")
     args = ap.parse_args(argv)
@@ -121,20 +152,20 @@ def main(argv: list[str] | None = None) -> int:
         print(file=sys.stderr)
         if args.cache:
             args.cache.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    rows = [(c["f"], c["y"]) for r in records for c in r["cands"] if not c["blocked"]]
-    dec = fit_rows(rows, args.l2, SERVE_FEATURES)
-    curve = [replay(records, dec, t / 100) for t in range(5, 96, 5)]
-    # ties go to the lower threshold: fewer false refusals for the same accuracy
-    at = max(curve, key=lambda c: (round(c["accuracy"], 6), -c["threshold"]))
+    l2, cv = (args.l2, None) if args.l2 is not None else choose_l2(records)
+    dec = fit(records, l2)
+    at = dec.meta["at"]
+    rows = [c for r in records for c in r["cands"] if not c["blocked"]]
     sets = " ".join(args.sets)
-    meta = {"fitted": True, "policy": "likeliest", "sets": args.sets, "llm": args.llm, "l2": args.l2,
-            "rows": len(rows), "positives": sum(y for _, y in rows), "questions": len(records),
-            "at_threshold_on_tuning_split": at,
-            "command": f"python -m rag.answerability.serve --index INDEX {sets} --llm {args.llm} --l2 {args.l2} "
+    meta = {"fitted": True, "policy": "likeliest", "sets": args.sets, "llm": args.llm, "l2": l2,
+            "l2_leave_one_set_out_accuracy": cv, "rows": len(rows), "positives": sum(c["y"] for c in rows),
+            "questions": len(records), "at_threshold_on_tuning_split": at,
+            "command": f"python -m rag.answerability.serve --index INDEX {sets} --llm {args.llm} "
                        f"--cache {RECORDS.relative_to(RECORDS.parents[2]).as_posix()}"}
-    final = Decider(dec.names, dec.mean, dec.scale, dec.weights, dec.bias, at["threshold"], meta)
+    final = Decider(dec.names, dec.mean, dec.scale, dec.weights, dec.bias, dec.threshold, meta)
     args.out.write_text(json.dumps(final.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(json.dumps({**at, "weights": dict(zip(dec.names, [round(x, 3) for x in dec.weights]))}, ensure_ascii=False))
+    print(json.dumps({**at, "l2": l2, "cv": cv, "weights": dict(zip(dec.names, [round(x, 3) for x in dec.weights]))},
+                     ensure_ascii=False))
     return 0
 
 
