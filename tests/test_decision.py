@@ -319,6 +319,7 @@ def test_asked_when_the_quotes_month_is_the_answer_not_another_period():
     n = of_question("水利部2023年7月排查出多少处农村饮水问题？")
     assert [k for k, _ in violations(n, "8月排查出问题1200处。", "8月排查出问题1200处。", "2023-07-24")] == ["month"]
 
+
 def test_this_year_in_a_quote_is_its_articles_year_and_a_compared_period_is_not_reported():
     spring = of_question("府谷县镇政府在2022年春天把多少亩耕地归并建成了高标准农田？")
     q = "今年开春，镇政府将2268亩耕地进行归并，现在已经建成高标准农田。"

@@ -135,6 +135,18 @@ def choose_threshold(records: list[dict], dec: Decider, max_fr: float) -> tuple[
     return best["threshold"], curve
 
 
+def cached_records(cache: Path | None, collect_fn) -> list[dict]:
+    """The records in `cache` if it exists; else `collect_fn(progress)`'s, written to `cache`
+    when one is named (a refit then needs no pipeline run)."""
+    if cache and cache.exists():
+        return [json.loads(line) for line in cache.read_text(encoding="utf-8").splitlines()]
+    records = collect_fn(lambda i, n: print(f"\r{i}/{n}", end="", file=sys.stderr, flush=True))
+    print(file=sys.stderr)
+    if cache:
+        cache.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return records
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m rag.answerability.fit", description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="SQuAD-style file to tune on (default CMRC 2018 dev)")
@@ -145,14 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=WEIGHTS)
     ap.add_argument("--cache", type=Path, help="JSONL of collected records: reused if present, written if not")
     args = ap.parse_args(argv)
-    if args.cache and args.cache.exists():
-        records = [json.loads(line) for line in args.cache.read_text(encoding="utf-8").splitlines()]
-    else:
-        records = collect(args.data, args.limit, args.seed,
-                          progress=lambda i, n: print(f"\r{i}/{n}", end="", file=sys.stderr, flush=True))
-        print(file=sys.stderr)
-        if args.cache:
-            args.cache.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    records = cached_records(args.cache, lambda progress: collect(args.data, args.limit, args.seed, progress))
     rows = [(c["f"], c["y"]) for r in records for c in r["cands"] if not c["blocked"]]
     dec = fit_rows(rows, args.l2)
     t, curve = choose_threshold(records, dec, args.max_false_refusal)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..evaluation.metrics import contains
 from .features import FEATURES
-from .fit import fit_rows
+from .fit import cached_records, fit_rows
 from .model import SERVE, Decider
 
 # violations counts only soft constraints, and every kind is hard now: it is always 0
@@ -144,14 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=SERVE)
     ap.add_argument("--cache", type=Path, help="JSONL of collected records: reused if present, written if not")
     args = ap.parse_args(argv)
-    if args.cache and args.cache.exists():
-        records = [json.loads(line) for line in args.cache.read_text(encoding="utf-8").splitlines()]
-    else:
-        records = collect(args.index, args.sets, args.llm,
-                          progress=lambda i, n: print(f"\r{i}/{n}", end="", file=sys.stderr, flush=True))
-        print(file=sys.stderr)
-        if args.cache:
-            args.cache.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    records = cached_records(args.cache, lambda progress: collect(args.index, args.sets, args.llm, progress))
     l2, cv = (args.l2, None) if args.l2 is not None else choose_l2(records)
     dec = fit(records, l2)
     at = dec.meta["at"]
