@@ -39,19 +39,25 @@ class Parsed:
 
 def parse(raw: str) -> Parsed:
     quotes, answer = [], ""
+    in_quote, last_nums = False, []
     for line in raw.splitlines():
         m = _QUOTE_LINE.search(line)
-        if m:
-            body = m.group(1)
-            nums = [int(x) for x in _MARK.findall(body)]
-            # the model sometimes copies the material's header line: 《标题》（日期）
+        if m or (in_quote and line.strip() and not _ANSWER_LINE.search(line)):
+            # the model copies the material's header line (《标题》（日期）) after 原文： and the
+            # sentence on the lines below it, up to 答案：
+            body = m.group(1) if m else line
+            in_quote = True
+            nums = [int(x) for x in _MARK.findall(body)] or ([] if m else last_nums)
+            last_nums = nums
             text = _HEADER.sub("", _MARK.sub("", body)).strip(_STRIP)
             if text:
                 quotes.append((text, nums))
             continue
         m = _ANSWER_LINE.search(line)
-        if m and not answer:
-            answer = m.group(1).strip()
+        if m:
+            in_quote = False
+            if not answer:
+                answer = m.group(1).strip()
     answer_clean = _MARK.sub("", answer).strip(_STRIP)
     refuses = bool(_REFUSAL.search(answer_clean)) or (not quotes and not answer_clean and bool(_REFUSAL.search(raw)))
     return Parsed(quotes=quotes, answer=answer_clean, says_unanswerable=refuses, raw=raw)

@@ -15,6 +15,13 @@ def test_parse_quote_and_answer():
     assert p.answer == "3天" and not p.says_unanswerable
 
 
+def test_parse_takes_the_sentence_below_a_copied_header_line():
+    # the model copies the material's header after 原文： and the sentence on the next line
+    p = parse("原文：[2] 《科思创开发回收工艺》（2023-08-17）\n2022财年，科思创销售额达到180亿欧元。\n\n答案：180\n说明：见[2]")
+    assert p.quotes == [("2022财年，科思创销售额达到180亿欧元", [2])]
+    assert p.answer == "180"
+
+
 def test_parse_refusal_variants():
     assert parse("答案：无法回答").says_unanswerable
     assert parse("原文：无\n答案：资料中没有提到冠军。").says_unanswerable
