@@ -137,7 +137,27 @@ def _places_set_by_the_article(question: str, missing: list[str], index: Index, 
         return missing
     art = index.article(hit.article_id)
     text = normalize((art or {}).get("body", "") + (hit.title or ""))
-    return [t for t in missing if t not in places or _PLACE_SUFFIX.sub("", t) not in text]
+    named = lambda t: _PLACE_SUFFIX.sub("", t) in text   # noqa: E731
+    return [t for t in missing if t not in places or not (named(t) or _qualifies_a_named_place(question, t, named))]
+
+
+def _qualifies_a_named_place(question: str, place: str, named) -> bool:
+    """A reader puts the province before the county (湖南安化县, 江苏南通通州区); a local report
+    names the county alone. A place right before another place the article names qualifies it."""
+    import jieba.posseg as pseg
+    words = [(w.word, w.flag) for w in pseg.cut(normalize(question))]
+    is_place = lambda w, f: len(w) >= 2 and (f == "ns" or bool(_PLACE_SUFFIX.search(w)))   # noqa: E731
+    for i, (w, _) in enumerate(words[:-1]):
+        if w != place:
+            continue
+        nxt = words[i + 1]
+        if is_place(*nxt) and named(nxt[0]):
+            return True
+        # 江苏|南通|通州区: a city jieba does not tag as a place, then its district
+        after = words[i + 2] if i + 2 < len(words) else ("", "")
+        if nxt[1] == "nz" and is_place(*after) and named(nxt[0] + after[0]):
+            return True
+    return False
 
 
 _FURNITURE = re.compile(

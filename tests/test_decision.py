@@ -250,6 +250,21 @@ def test_a_place_named_once_in_the_article_sets_the_scene_but_an_organisation_do
     assert "中信银行" in names_elsewhere("中信银行组织了几家市属国企到房山区开展援建？", ix, hit)
 
 
+def test_a_province_before_a_county_the_article_names_only_qualifies_it(tmp_path, rag_home):
+    from rag.checks import names_elsewhere
+    from rag.index import Index
+    ix = Index(tmp_path / "ix")
+    body = "近日，安化县仙溪派出所破获一起盗窃蜂箱案。养蜂人熊先生发现蜂箱少了8箱，于是报了警。"
+    ix.add_articles([Article(id="bee", title="蜂箱被盗案告破", body=body, date="2023-08-10")])
+    from rag.retriever import search
+    hit = search(ix, "熊先生蜂箱少了几箱", 5)[0]
+    # a reader writes 湖南安化县; the local report never says 湖南
+    assert names_elsewhere("湖南安化县仙溪派出所破获的盗窃案中，熊先生被偷了多少箱蜂箱？", ix, hit) == []
+    # a province alone, or before something that is not a place the article names, must still be there
+    assert "湖南" in names_elsewhere("湖南的熊先生被偷了多少箱蜂箱？", ix, hit)
+    assert "湖南" in names_elsewhere("湖南桃江县的熊先生被偷了多少箱蜂箱？", ix, hit)
+
+
 def test_a_passing_sentence_with_the_asked_kind_is_served_before_a_higher_scored_one():
     from rag.answerability import Candidate
     from rag.stages import serve_order
