@@ -166,9 +166,16 @@ def _implied_years(quote: str, art_year: int | None) -> tuple[int, str] | None:
     return None
 
 
+# a company's report named by its period: 一季报 covers the first quarter, 半年报 the first half
+_REPORT = re.compile(r"([一二三])季报|(?<!上)半年度?报|中期报告|(?<=年)中报(?!道)")
+_REPORT_PERIOD = {"一": "一季度", "二": "二季度", "三": "前三季度"}
+
+
 def _periods_in(text: str) -> set[str]:
-    """The periods a text names, one spelling each (2季度 and Q2 are 二季度)."""
-    return {p.translate(_CN_QUARTER) for p in _PERIOD.findall(spell_periods(text))}
+    """The periods a text names, one spelling each (2季度 and Q2 are 二季度; 一季报 is 一季度,
+    半年报 上半年: a question about the 半年报 is not answered from the 一季报)."""
+    text = _REPORT.sub(lambda m: _REPORT_PERIOD[m[1]] if m[1] else "上半年", spell_periods(text))
+    return {p.translate(_CN_QUARTER) for p in _PERIOD.findall(text)}
 
 
 _CN_DIGITS = "零一二三四五六七八九"

@@ -174,6 +174,11 @@ def test_months_periods_and_the_questions_own_numbers():
     q = of_question("腾讯今年一季度的研发开支是多少？")
     assert q.periods == ["一季度"] and violations(q, "腾讯二季度研发开支达160亿元。", "", None)
     assert not violations(q, "一季度研发开支为150亿元，二季度为160亿元。", "", None)
+    # a report named by its period is that period: the 半年报 is not answered from the 一季报
+    h = of_question("鸿泉物联2023年半年报显示的主营收入是多少？")
+    assert h.periods == ["上半年"] and violations(h, "鸿泉物联2023一季报显示，公司主营收入8500.62万元。", "", None)
+    assert not violations(h, "公司2023年中报显示，主营收入1.9亿元。", "", None)
+    assert of_question("他在报告中报道了什么？").periods == []
     # asked about 2016年's plan, a quote whose only number is that 2016 holds no answer
     k = of_question("拜登2016年领导的癌症计划一共投入了多少资金？")
     assert kind_matches(k.kind, "2016年，拜登领导了一项治疗癌症的计划。", k.question) is False
