@@ -24,6 +24,9 @@ def test_f1_longest_common_substring_over_cjk_chars():
 def test_contains_normalizes_script_and_width():
     assert contains("退稅流程從20天減到３天[1]", ["3天"])
     assert not contains("退税流程很长", ["3天"])
+    # thousands separators are not part of a number; a comma between numbers still separates
+    assert contains("京东集团的收入：2,879亿元[1]", ["2879亿元"]) and contains("2879亿元", ["2,879亿元"])
+    assert not contains("分别为2,87亿元", ["287亿元"]) and not contains("12,3456", ["123456"])
 
 
 def test_recall_and_mrr():

@@ -67,11 +67,15 @@ def em(pred: str, golds: list[str]) -> float:
     return 100.0 if any(p == _remove_punct(g) for g in golds) else 0.0
 
 
+_GROUPED = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")   # 2,879亿元 is 2879亿元
+
+
 def contains(pred: str, golds: list[str]) -> bool:
-    """Free-form accuracy: some gold answer appears in the answer text."""
+    """Free-form accuracy: some gold answer appears in the answer text (a number's thousands
+    separators do not count)."""
     from ..text import normalize
-    p = _remove_punct(normalize(pred))
-    return any(_remove_punct(normalize(g)) in p for g in golds if g)
+    p = _remove_punct(_GROUPED.sub("", normalize(pred)))
+    return any(_remove_punct(_GROUPED.sub("", normalize(g))) in p for g in golds if g)
 
 
 def ranks_to_metrics(first_relevant_ranks: list[int | None], ks=(1, 5, 10)) -> dict:
