@@ -30,7 +30,7 @@ from .llm import describe_api_error
 from .retriever import fuse, search
 from .rewrite import rewrite_followup
 from .span import answer_span, whole_name
-from .text import find_verbatim, normalize
+from .text import find_verbatim, normalize, sentence_spans
 from .translate import interleave, keep_what_the_reader_said, needs_translation, to_chinese
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
 from .units import complete, with_year
@@ -342,6 +342,11 @@ def assemble(run: Run, decision: Decision) -> Answer:
             span = answer_span(run.asked, cite.quote)
             text = with_year(complete(cite.quote[span[0]:span[1]], cite.quote[span[0]:]), cite.quote) if span else cite.quote
         text += "[1]"
+        if len(cite.quote) < FRAGMENT:
+            # "杨光明" or "2023年7月25日" alone proves nothing: the reader is shown its sentence
+            a, b = _sentence_around(c.hit.text, c.a, c.b)
+            cites = [make_citation(1, c.hit, a, b)]
+            _reprints(run.index, cites[0])
         if run.window is not None and run.window.relative:
             text += f"（“{run.window.words}”按{run.window.label()}理解）"
     if decision.refused:
@@ -362,6 +367,14 @@ def _reprints(index: Index, cite: Citation) -> None:
         cite.also_reported_by = len(art["also_reported_by"])
         if art["earliest"]["id"] != cite.article_id:
             cite.earliest = art["earliest"]
+
+
+FRAGMENT = 12   # characters: a shorter quote is cited with its whole sentence
+
+
+def _sentence_around(text: str, a: int, b: int) -> tuple[int, int]:
+    """The sentence of `text` that holds [a, b) (the span itself if it crosses sentences)."""
+    return next(((x, y) for x, y in sentence_spans(text) if x <= a and b <= y), (a, b))
 
 
 def _reanchor(run: Run, answer: str) -> None:

@@ -46,6 +46,15 @@ def test_verified_model_answer_is_kept_and_offsets_come_from_the_text(fixture_in
     assert_citations_verbatim(fixture_index, ans)
 
 
+def test_a_fragment_quote_is_cited_with_its_whole_sentence(fixture_index):
+    # the model quotes only "28分钟": the reader must see the sentence that says what it is
+    m = scripted("原文：28分钟[1]\n答案：28分钟[1]")
+    ans = answer("地铁开通后从城东到火车站要多久？", llm=m, index=fixture_index)
+    assert not ans.refused and ans.text == "28分钟[1]"
+    assert ans.citations[0].quote.startswith("开通后") and "城东到火车站" in ans.citations[0].quote
+    assert_citations_verbatim(fixture_index, ans)
+
+
 def test_invented_quote_falls_back_to_extractive(fixture_index):
     m = scripted("原文：通勤时间缩短至15分钟，创下全国纪录。[1]\n答案：15分钟[1]")
     ans = answer("地铁开通后从城东到火车站要多久？", llm=m, index=fixture_index)
