@@ -168,6 +168,15 @@ def test_a_model_answer_without_a_quote_is_served_with_the_sentence_that_support
     assert "28分钟" in ans.citations[0].quote
 
 
+def test_what_a_person_is_called_asks_for_a_person_and_a_things_name_does_not():
+    from rag.constraints import answer_kind
+    assert answer_kind("江西安义县黄洲镇茅店村党总支原书记叫什么名字？") == "person"
+    assert answer_kind("当时决定临停的列车长叫什么？") == "person"
+    assert answer_kind("韩国警方公布的行凶案嫌犯叫什么名字？") == "person"
+    assert answer_kind("李成在香港大学新创建的研究中心叫什么名字？") is None
+    assert answer_kind("俄罗斯开工建造的核动力破冰船叫什么名字？") is None
+
+
 def test_months_periods_and_the_questions_own_numbers():
     c = of_question("美联储会议纪要提到，4月份美国CPI年率涨幅是多少？")
     assert violations(c, "6月份，CPI年率涨幅为3.0%。", "6月份，CPI年率涨幅为3.0%。", "2023-07-13")
