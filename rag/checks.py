@@ -146,7 +146,8 @@ def _qualifies_a_named_place(question: str, place: str, named) -> bool:
     names the county alone. A place right before another place the article names qualifies it."""
     import jieba.posseg as pseg
     words = [(w.word, w.flag) for w in pseg.cut(normalize(question))]
-    is_place = lambda w, f: len(w) >= 2 and (f == "ns" or bool(_PLACE_SUFFIX.search(w)))   # noqa: E731
+    # a county, city or district by its suffix: jieba tags 加盟 (苏联加盟共和国) a place too
+    is_place = lambda w, f: bool(_PLACE_SUFFIX.search(w))   # noqa: E731
     for i, (w, _) in enumerate(words[:-1]):
         if w != place:
             continue

@@ -268,7 +268,7 @@ def test_a_province_before_a_county_the_article_names_only_qualifies_it(tmp_path
     from rag.checks import names_elsewhere
     from rag.index import Index
     ix = Index(tmp_path / "ix")
-    body = "近日，安化县仙溪派出所破获一起盗窃蜂箱案。养蜂人熊先生发现蜂箱少了8箱，于是报了警。"
+    body = "近日，安化县仙溪派出所破获一起盗窃蜂箱案。养蜂人熊先生发现加盟养蜂场的蜂箱少了8箱，于是报了警。"
     ix.add_articles([Article(id="bee", title="蜂箱被盗案告破", body=body, date="2023-08-10")])
     from rag.retriever import search
     hit = search(ix, "熊先生蜂箱少了几箱", 5)[0]
@@ -277,6 +277,8 @@ def test_a_province_before_a_county_the_article_names_only_qualifies_it(tmp_path
     # a province alone, or before something that is not a place the article names, must still be there
     assert "湖南" in names_elsewhere("湖南的熊先生被偷了多少箱蜂箱？", ix, hit)
     assert "湖南" in names_elsewhere("湖南桃江县的熊先生被偷了多少箱蜂箱？", ix, hit)
+    # jieba tags 加盟 a place: only a county, city or district by its suffix is qualified
+    assert "苏联" in names_elsewhere("苏联加盟共和国的熊先生被偷了多少箱蜂箱？", ix, hit)
 
 
 def test_a_passing_sentence_with_the_asked_kind_is_served_before_a_higher_scored_one():
