@@ -13,6 +13,7 @@ from .text import normalize
 # Longest first, so 平方公里 wins over 公里 and 千瓦时 over 千瓦.
 UNIT_WORDS = tuple(sorted({
     "平方米", "平方公里", "平方千米", "立方米", "公顷", "公里", "千米", "毫米", "厘米", "米", "千克", "公斤", "克", "吨", "斤",
+    "光年", "海里", "英里",
     "毫升", "升", "千瓦时", "千瓦", "兆瓦", "吉瓦", "瓦", "度", "摄氏度", "℃",
     "人次", "架次", "辆次", "人", "户", "名", "位", "家", "个", "项", "件", "所", "支", "辆", "台", "架", "艘", "列",
     "座", "亩", "份", "条", "套", "只", "头", "株", "枚", "张", "块", "本", "篇", "部", "册", "场", "届", "轮",
@@ -56,7 +57,8 @@ _MEASURES = [
      frozenset({"平方米", "平方公里", "平方千米", "公顷", "亩", "km²", "㎡", "平米", "平"})),
     (re.compile(r"多高|多深|海拔多少|高度是多少|深度是多少"), frozenset({"米", "m", "厘米", "毫米", "公里", "千米", "km"})),
     (re.compile(r"多重|重量是多少|体重是多少"), frozenset({"吨", "公斤", "千克", "克", "斤", "kg", "g", "t"})),
-    (re.compile(r"多远|距离是多少|距离有多少"), frozenset({"公里", "千米", "米", "km", "m"})),
+    # a star is light-years away, a ship nautical miles
+    (re.compile(r"多远|距离是多少|距离有多少"), frozenset({"公里", "千米", "米", "km", "m", "光年", "海里", "英里"})),
     # a rate or share (覆盖率, 占比) is a percentage, not the amount it is a share of: asked the
     # forest-cover target, 5344万亩 of farmland is no answer. 汇率, 功率, 频率 ... are not shares.
     (re.compile(r"(?<![汇功频速码倍])(?:率|比例|比重|占比)(?:目标|指标|水平)?"

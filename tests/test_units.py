@@ -142,6 +142,9 @@ def test_a_measure_fixes_its_units():
     assert carries_unit("门店面积的要求明确限定在90-170平的范围", asked_units("对合伙门店的面积要求是多大范围？"))
     assert "米" in asked_units("这座山海拔多高？")
     assert "公里" in asked_units("两地相距多远？")
+    # a star system is light-years away: 约120光年 answers 距离是多少
+    assert answer_unfit("PDS 70系统到地球的距离是多少？", "约120光年") is None
+    assert answer_unfit("PDS 70系统到地球的距离是多少？", "约120天") is not None
     assert "元" in asked_units("这批消费券的发放总额是多少？")
     assert asked_units("办完手续用了多长时间？") is None     # 半小时 has no digits: no check
     assert "元" in asked_units("欣旺达动力电池项目总投资约多少？")
