@@ -146,17 +146,16 @@ def _qualifies_a_named_place(question: str, place: str, named) -> bool:
     names the county alone. A place right before another place the article names qualifies it."""
     import jieba.posseg as pseg
     words = [(w.word, w.flag) for w in pseg.cut(normalize(question))]
-    # a county, city or district by its suffix: jieba tags 加盟 (苏联加盟共和国) a place too
-    is_place = lambda w, f: bool(_PLACE_SUFFIX.search(w))   # noqa: E731
     for i, (w, _) in enumerate(words[:-1]):
         if w != place:
             continue
-        nxt = words[i + 1]
-        if is_place(*nxt) and named(nxt[0]):
+        # a county, city or district by its suffix (jieba tags 加盟 in 苏联加盟共和国 a place too)
+        nxt, flag = words[i + 1]
+        if _PLACE_SUFFIX.search(nxt) and named(nxt):
             return True
         # 江苏|南通|通州区: a city jieba does not tag as a place, then its district
-        after = words[i + 2] if i + 2 < len(words) else ("", "")
-        if nxt[1] == "nz" and is_place(*after) and named(nxt[0] + after[0]):
+        after = words[i + 2][0] if i + 2 < len(words) else ""
+        if flag == "nz" and _PLACE_SUFFIX.search(after) and named(nxt + after):
             return True
     return False
 
