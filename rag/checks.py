@@ -142,8 +142,8 @@ def _places_set_by_the_article(question: str, missing: list[str], index: Index, 
 
 
 def _qualifies_a_named_place(question: str, place: str, named) -> bool:
-    """A reader puts the province before the county (湖南安化县, 江苏南通通州区); a local report
-    names the county alone. A place right before another place the article names qualifies it."""
+    """A reader puts the province before the county (湖南安化县); a local report names the county
+    alone. A place right before a county, city or district the article names qualifies it."""
     import jieba.posseg as pseg
     words = [(w.word, w.flag) for w in pseg.cut(normalize(question))]
     for i, (w, _) in enumerate(words[:-1]):
