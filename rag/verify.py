@@ -42,7 +42,8 @@ def parse(raw: str) -> Parsed:
     in_quote, last_nums = False, []
     for line in raw.splitlines():
         m = _QUOTE_LINE.search(line)
-        if m or (in_quote and line.strip() and not _ANSWER_LINE.search(line)):
+        # (a line saying there is no answer is not part of the quote: "原文：[1]" then "资料中没有…")
+        if m or (in_quote and line.strip() and not _ANSWER_LINE.search(line) and not _REFUSAL.search(line)):
             # the model copies the material's header line (《标题》（日期）) after 原文： and the
             # sentence on the lines below it, up to 答案：
             body = m.group(1) if m else line

@@ -20,6 +20,8 @@ def test_parse_takes_the_sentence_below_a_copied_header_line():
     p = parse("原文：[2] 《科思创开发回收工艺》（2023-08-17）\n2022财年，科思创销售额达到180亿欧元。\n\n答案：180\n说明：见[2]")
     assert p.quotes == [("2022财年，科思创销售额达到180亿欧元", [2])]
     assert p.answer == "180"
+    # ... but a line below it saying the materials hold no answer is the model's refusal
+    assert parse("原文：[1]\n资料中没有相关信息").says_unanswerable
 
 
 def test_parse_refusal_variants():
