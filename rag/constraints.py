@@ -28,7 +28,7 @@ _WHO = re.compile(r"谁|哪位|哪个人|什么人|哪家公司|哪家企业|哪
                   r"|哪一?[个家支]\w{0,3}?(?:团|队|院|公司|银行|机构|单位|部门|协会|俱乐部|企业|组织)")
 # 叫什么(名字) asks a name: a person's when what is named is one (厅长, 老人, 学生, 嫌犯), else a
 # thing's (破冰船, 研究中心, 驾校)
-_NAMED_PERSON = re.compile(r"(?:长|员|人|警|哥|姐|弟|妹|生|者|手|师|犯|主任|书记|领袖|男子|女子|官)的?(?:全名|名字)?叫什么")
+_NAMED_PERSON = re.compile(r"(?:长|员|(?<!机器)人|警|哥|姐|弟|妹|生|者|手|师|犯|主任|书记|领袖|男子|女子|官)的?(?:全名|名字)?叫什么")
 _WHERE = re.compile(r"哪里|哪儿|在哪|什么地方|何地|何处|哪一?个?(?:省|市|县|区|镇|乡|村|州|国家?|城市|地区)")
 
 # "一项", "一个" are articles, not amounts: a lone 一 does not count

@@ -175,6 +175,7 @@ def test_what_a_person_is_called_asks_for_a_person_and_a_things_name_does_not():
     assert answer_kind("韩国警方公布的行凶案嫌犯叫什么名字？") == "person"
     assert answer_kind("李成在香港大学新创建的研究中心叫什么名字？") is None
     assert answer_kind("俄罗斯开工建造的核动力破冰船叫什么名字？") is None
+    assert answer_kind("这款陪伴老人的机器人叫什么名字？") is None
 
 
 def test_months_periods_and_the_questions_own_numbers():
