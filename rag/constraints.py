@@ -170,7 +170,7 @@ def _implied_years(quote: str, art_year: int | None) -> tuple[int, str] | None:
 
 
 # a company's report named by its period: 一季报 covers the first quarter, 半年报 the first half
-_REPORT = re.compile(r"([一二三])季报|(?<!上)半年度?报|中期报告|(?<=年)中报(?!道)")
+_REPORT = re.compile(r"([一二三])季报|(?<![上下])半年度?报(?!名)|中期报告|(?<=年)中报(?![道价名])")
 _REPORT_PERIOD = {"一": "一季度", "二": "二季度", "三": "前三季度"}
 
 

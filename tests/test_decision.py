@@ -189,6 +189,7 @@ def test_months_periods_and_the_questions_own_numbers():
     assert h.periods == ["上半年"] and violations(h, "鸿泉物联2023一季报显示，公司主营收入8500.62万元。", "", None)
     assert not violations(h, "公司2023年中报显示，主营收入1.9亿元。", "", None)
     assert of_question("他在报告中报道了什么？").periods == []
+    assert of_question("今年下半年报名的考生有多少人？").periods == ["下半年"]
     # asked about 2016年's plan, a quote whose only number is that 2016 holds no answer
     k = of_question("拜登2016年领导的癌症计划一共投入了多少资金？")
     assert kind_matches(k.kind, "2016年，拜登领导了一项治疗癌症的计划。", k.question) is False
