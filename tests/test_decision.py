@@ -341,7 +341,6 @@ def test_a_quote_stating_another_month_contradicts_whatever_its_paragraph_lists(
     assert not violations(cpi, "国家统计局8月15日公布，CPI同比下降0.3%。", "7月份，国家统计局8月15日公布，CPI同比下降0.3%。", None)
 
 
-
 def test_asked_when_the_quotes_month_is_the_answer_not_another_period():
     # the question's month dates another event; the deadline asked for lies in August
     c = of_question("水利部2023年7月部署农村饮水问题排查整改，要求各地在什么时候之前完成排查工作？")

@@ -106,16 +106,22 @@ def fit_rows(rows: list[tuple[dict, int]], l2: float, names: tuple[str, ...] = F
     return Decider(names, tuple(mean.round(6)), tuple(scale.round(6)), tuple(w.round(6)), round(b, 6), 0.5, {})
 
 
+def likeliest(record: dict, dec: Decider, t: float) -> dict | None:
+    """The candidate the decide stage serves at threshold t: the best-scored unblocked one at
+    or over it (None: refused, or settled by an earlier stage)."""
+    if record["settled"] is not None:
+        return None
+    scored = [(dec.score(c["f"]), c) for c in record["cands"] if not c["blocked"]]
+    passing = [x for x in scored if x[0] >= t]
+    return max(passing, key=lambda x: x[0])[1] if passing else None
+
+
 def replay(records: list[dict], dec: Decider, t: float) -> dict:
     """The decide stage's outcome per record at threshold t: refusal recall on the
     gold-removed side, false refusals and containment on the normal side."""
     pos = neg = fr = rr = ok = 0
     for r in records:
-        served = None
-        if r["settled"] is None:
-            scored = [(dec.score(c["f"]), c) for c in r["cands"] if not c["blocked"]]
-            passing = [x for x in scored if x[0] >= t]
-            served = max(passing, key=lambda x: x[0])[1] if passing else None
+        served = likeliest(r, dec, t)
         if r["side"] == "normal":
             pos += 1
             fr += served is None

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from ..evaluation.metrics import contains
 from .features import FEATURES
-from .fit import cached_records, fit_rows
+from .fit import cached_records, fit_rows, likeliest
 from .model import SERVE, Decider
 
 # violations counts only soft constraints, and every kind is hard now: it is always 0
@@ -88,11 +88,7 @@ def replay(records: list[dict], dec: Decider, t: float) -> dict:
     served (a question settled early is refused)."""
     right = ans = unans = rr = fr = 0
     for r in records:
-        best = None
-        if r["settled"] is None:
-            scored = [(dec.score(c["f"]), c) for c in r["cands"] if not c["blocked"]]
-            passing = [x for x in scored if x[0] >= t]
-            best = max(passing, key=lambda x: x[0])[1] if passing else None
+        best = likeliest(r, dec, t)
         if r["answerable"]:
             ans += 1
             fr += best is None
