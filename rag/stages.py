@@ -150,12 +150,18 @@ def _search(run: Run, k: int, filters: dict) -> list[Hit]:
 
 def rerank(run: Run) -> None:
     """Prefer articles published in the question's period (stable: fusion order otherwise).
-    The slot for a learned reranker too: none ships offline for Chinese (docs/EVALS.md)."""
+    The slot for a learned reranker too: none ships offline for Chinese (docs/EVALS.md).
+
+    A hit outside the period (or undated) moves k places down, not to the end: the search's
+    best match is often an undated copy, or a report published days after the day asked
+    (7月28日's police notice, reported on the 31st); it should beat an in-period article
+    ranked k places below it."""
     w = run.window
     if w is not None and not w.relative:
         a, b = w.start.isoformat(), w.end.isoformat()
-        inside = [h for h in run.hits if h.date and a[:len(h.date)] <= h.date <= b]
-        run.hits = (inside + [h for h in run.hits if h not in inside])[:run.k]
+        inside = {id(h) for h in run.hits if h.date and a[:len(h.date)] <= h.date <= b}
+        order = sorted(range(len(run.hits)), key=lambda i: (i + (0 if id(run.hits[i]) in inside else run.k), i))
+        run.hits = [run.hits[i] for i in order][:run.k]
 
 
 def select_context(run: Run) -> Decision | None:
