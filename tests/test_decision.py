@@ -189,6 +189,11 @@ def test_months_periods_and_the_questions_own_numbers():
     assert h.periods == ["上半年"] and violations(h, "鸿泉物联2023一季报显示，公司主营收入8500.62万元。", "", None)
     assert not violations(h, "公司2023年中报显示，主营收入1.9亿元。", "", None)
     assert of_question("他在报告中报道了什么？").periods == []
+    # 同期 and 当月 point back at the sentence before: its month is the quote's
+    j = of_question("2023年6月单月，华润置地的总合同销售金额是多少？")
+    ctx = "6月单月销售额此前已公布。数据显示，7月份公司实现总合同销售金额约171.9亿元。同期，权益合同销售金额约103.3亿元。"
+    assert violations(j, "同期，权益合同销售金额约103.3亿元。", ctx, "2023-08-10")
+    assert not violations(j, "同期，权益合同销售金额约103.3亿元。", ctx.replace("7月份", "6月份"), "2023-08-10")
     assert of_question("今年下半年报名的考生有多少人？").periods == ["下半年"]
     # asked about 2016年's plan, a quote whose only number is that 2016 holds no answer
     k = of_question("拜登2016年领导的癌症计划一共投入了多少资金？")
@@ -511,3 +516,27 @@ def test_interleave_keeps_a_sentence_the_meaning_ranks_first():
     assert [(a, b) for _, _, a, b in out] == [(0, 10), (20, 30), (10, 20)]
     assert out[1][0] == 0.1    # scores stay the term scores
 
+
+
+def test_rerank_moves_an_article_outside_the_asked_period_k_places_down_not_to_the_end():
+    from datetime import date
+
+    from rag import stages
+    from rag.constraints import TimeWindow
+    from rag.types import Hit
+
+    def hit(name, day):
+        return Hit(chunk_id=f"{name}#0", article_id=name, title=name, date=day, start=0, end=1, text="x", score=0.0)
+
+    def reranked(hits):
+        run = stages.Run(question="q", index=None, cfg=None, model=None, model_name="x", k=5,
+                         window=TimeWindow(date(2023, 7, 28), date(2023, 7, 30), "7月28日", False), hits=hits)
+        stages.rerank(run)
+        return [h.article_id for h in run.hits]
+
+    inside = [hit(f"in{i}", "2023-07-29") for i in range(1, 7)]
+    # the search's clear first match, undated (or published on the 31st), stays in the top 5
+    assert reranked([hit("undated", None), *inside]) == ["in1", "in2", "in3", "in4", "undated"]
+    assert "late" in reranked([hit("late", "2023-07-31"), *inside])
+    # ... but in-period articles still come first, and a weaker outside match drops out
+    assert reranked([*inside[:2], hit("late", "2023-07-31"), *inside[2:]]) == ["in1", "in2", "in3", "in4", "in5"]
