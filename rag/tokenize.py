@@ -53,6 +53,21 @@ _ASKING = {"什么", "哪", "哪个", "哪些", "哪种", "何", "哪一", "多�
 _NAMES = ("nr", "ns", "nt", "nz", "nrt", "nrfg")
 
 
+# jieba's guess at an unknown word can swallow the conjunction or preposition before it
+# (周杰伦和昆凌 -> 和昆凌, 於北魏發生 -> 于北魏): a word its dictionary lacks loses that
+# character. A preposition goes only before a dictionary word, as it may begin a name
+# itself (于和伟, 从化区, 同江市); so does a word that begins with one (和林格尔县).
+_CONJUNCTIONS, _PREPOSITIONS = set("和与及"), set("于向由从对在跟同")
+
+
+def _unglued(w: str) -> str:
+    if len(w) < 3 or word_freq(w) >= 10 or any(word_freq(w[:k]) >= 10 for k in range(3, len(w))):
+        return w
+    if w[0] in _CONJUNCTIONS or (w[0] in _PREPOSITIONS and word_freq(w[1:]) >= 10):
+        return w[1:]
+    return w
+
+
 def nouns(text: str, flags: tuple[str, ...] = ("n", *_NAMES)) -> list[str]:
     """Content nouns and names (jieba POS n, nr, ns, nt, nz) of 2+ characters, normalized.
 
@@ -63,6 +78,7 @@ def nouns(text: str, flags: tuple[str, ...] = ("n", *_NAMES)) -> list[str]:
     import jieba.posseg as pseg
     out, prev = [], ""
     for w, flag in pseg.cut(normalize(text)):
+        w = _unglued(w)
         if len(w) >= 2 and flag in flags and _is_word(w) and prev not in _ASKING:
             out.append(w)
         if not w.isspace():

@@ -50,6 +50,12 @@ def test_question_phrases_leave_no_fragments_for_the_noun_check():
     # the noun after 哪 names the kind of answer (明朝 answers 哪个朝代 without the word)
     assert "朝代" not in question_nouns("施護是哪一個朝代的人?")
     assert question_nouns("嘉定府是在哪个朝代所设立的?") == ["嘉定"]
+    # jieba glues the word before an unknown name to it (和昆凌, 於北魏 -> 于北魏): not the name
+    assert "昆凌" in question_nouns("周杰伦和昆凌是哪一天举行婚礼的？")
+    assert "北魏" in question_nouns("哪一個事件於445-446年時於北魏發生?")
+    # ... but a name may begin with such a character (于和伟, 和林格尔县)
+    assert "于和伟" in question_nouns("于和伟主演了哪部剧？")
+    assert "和林格尔县" in question_nouns("内蒙古和林格尔县在哪里？")
 
 
 class _Vocab:
