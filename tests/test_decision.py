@@ -546,3 +546,14 @@ def test_rerank_moves_an_article_outside_the_asked_period_k_places_down_not_to_t
     assert "late" in reranked([hit("late", "2023-07-31"), *inside])
     # ... but in-period articles still come first, and a weaker outside match drops out
     assert reranked([*inside[:2], hit("late", "2023-07-31"), *inside[2:]]) == ["in1", "in2", "in3", "in4", "in5"]
+
+
+def test_a_person_asked_for_is_not_the_questions_own_name_nor_an_organisation_for_a_role():
+    q = "李在武辞去日照市市长职务后，谁被任命为日照市代理市长？"
+    assert kind_matches("person", "会议经过表决，决定接受李在武辞去日照市市长职务的请求；", q) is False
+    assert kind_matches("person", "决定任命罗月娥为日照市人民政府代理市长。", q) is True
+    r = "宣布乌方对克里米亚大桥首次遭袭负责的乌克兰国家安全局局长是谁？"
+    assert kind_matches("person", "乌克兰国家安全局和乌克兰海军可能在夜间对大桥展开了特别行动。", r) is False
+    assert kind_matches("person", "乌国家安全局局长马柳克表示，乌方近期还使用新研发的无人艇。", r) is True
+    # 谁 alone may be answered by an organisation
+    assert kind_matches("person", "中国建筑集团中标。", "哪家公司中标了该项目？") is True
