@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .constraints import answer_kind
+from .constraints import answer_kind, asks_year
 from .text import normalize
 from .units import UNIT, asked_units, carries_unit
 from .verify import salient_terms
@@ -33,7 +33,8 @@ def _typed_matches(kind: str, question: str, text: str) -> list[tuple[int, int]]
         return [m.span() for m in _NUMBER.finditer(text)
                 if units and carries_unit(m.group(), units) and text[m.start() - 1:m.start()] != "第"]
     if kind == "date":
-        return [m.span() for m in _DATE.finditer(text)]
+        # asked 哪一年, a day without its year (5月13日) is not the answer
+        return [m.span() for m in _DATE.finditer(text) if not asks_year(question) or "年" in m.group()]
     return []
 
 
@@ -90,17 +91,25 @@ def answer_span(question: str, quote: str) -> tuple[int, int] | None:
         return None
     qn = normalize(question)
     best = None
+    since = prev = 0   # end of the last clause holding an answer; start of the one before this
     for m in _CLAUSE.finditer(quote):
         found = [s for s in _typed_matches(kind, question, quote[m.start():m.end()])
                  # the question's own words are not its answer (asked about 2023年, 2023年 is not it)
                  if quote[m.start() + s[0]:m.start() + s[1]] not in qn]
         if found:
-            clause = norm[m.start():m.end()]
-            # the clause repeating the longest stretch of the question's wording, then most of its terms
-            key = (_common_run(clause, qn)[0], sum(len(t) for t in terms if t in clause))
+            # a clause is read with the one before it if that holds no answer of its own: in
+            # "李某被拘留5日，其安全负责人张某因指使李某作业，被拘留10日", 10日 is the 负责人's
+            clause, before = norm[m.start():m.end()], norm[max(since, prev):m.start()]
+            # the clause repeating the longest stretch of the question's wording, then most of its
+            # terms, then most of them in the clause before (李某被拘留5日 stays 李某's, however
+            # often the next clauses name him)
+            key = (_common_run(clause, qn)[0], sum(len(t) for t in terms if t in clause),
+                   sum(len(t) for t in terms if t in before and t not in clause))
             if best is None or key > best[0]:
                 a, b = _pick(question, quote[m.start():m.end()], found)
                 best = (key, m.start() + a, m.start() + b)
+            since = m.end()
+        prev = m.start()
     return (best[1], best[2]) if best else None
 
 

@@ -27,3 +27,23 @@ def test_only_a_question_about_a_place_or_body_takes_the_name():
     assert whole_name("伤者被送往哪家医院？", "人民医院", "伤者被送往深圳市人民医院救治") == "深圳市人民医院"
     # a phrase with a preposition in it is no bare kind word
     assert whole_name("他在哪个学院任教？", "新闻与传播学院", "在香港中文大学新闻与传播学院任教") == "新闻与传播学院"
+
+
+def test_a_number_is_read_with_the_clauses_that_lead_up_to_it():
+    from rag.span import answer_span
+    s = "经公安机关调查，李某被处以行政拘留5日，其劳务公司安全负责人张某因指使未取得特种作业操作证的李某违规进行电焊作业，被处以行政拘留10日。"
+
+    def span(q):
+        a, b = answer_span(q, s)
+        return s[a:b]
+    # 10日 is the 负责人's: his clause holds no number, so it is read with the next one
+    assert span("指使无证工人作业的劳务公司安全负责人被行政拘留几天？") == "10日"
+    # ... while 5日 stays 李某's, however often the next clauses name him
+    assert span("无证电焊工李某被行政拘留几天？") == "5日"
+
+
+def test_asked_which_year_a_day_without_its_year_is_no_answer():
+    from rag.span import answer_span
+    s = "1950年5月，解放军攻占海南岛，国军在撤离海南岛的同时，一并撤离永兴岛上的驻军，5月13日，解放军进驻西沙永兴岛。"
+    a, b = answer_span("国军在哪一年撤离永兴岛上的驻军？", s)
+    assert s[a:b] == "1950年5月"
