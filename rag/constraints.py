@@ -21,7 +21,8 @@ _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[届次期批�
 _RELATIVE_YEAR = {"今年": 0, "去年": -1, "前年": -2, "明年": 1}
 
 # Question words that say what kind of answer is wanted.
-_WHEN = re.compile(r"什么时候|何时|[公西]元几年|几几年|什么年份|哪一?天|哪一?年|几月|几号|几日|哪个月|日期是|时间是|哪一日")
+# 飞行时间是多少 asks how long (a number), 开幕时间是 when
+_WHEN = re.compile(r"什么时候|何时|[公西]元几年|几几年|什么年份|哪一?天|哪一?年|几月|几号|几日|哪个月|日期是|时间是(?!多少|多长|多久|几)|哪一日")
 # 这几年/近几天 are not questions
 _HOW_MANY = re.compile(r"多少|(?<![这那近前头最])几[个家项次人名位天年月倍成%]|多大|多长|多高|多远|多久|多重|百分之几|几成|比例|增长了?多少|占比")
 _WHO = re.compile(r"谁|哪位|哪个人|什么人|哪家公司|哪家企业|哪个单位|哪个机构|哪所|哪支"

@@ -20,7 +20,9 @@ _ONE = _NUM + r"\s*(?:余|多)?\s*" + _UNIT_WORD + r"(?:以上|左右|多)?"
 _NUMBER = re.compile(r"(?:" + _NUM + r"\s*(?:" + _UNIT_WORD + r")?\s*(?:至|到|~|～|-|—|－)\s*)?" + _ONE + "|" + _NUM + r"\s*[%％]")
 _BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _TIME_OF_DAY = r"(?:\s*(?:凌晨|早上|上午|中午|下午|傍晚|晚上|夜间)?\s*\d{1,2}\s*(?:时|点|:)(?:\s*\d{1,2}\s*分?)?)?"
-_DATE = re.compile(r"(?:\d{4}\s*年\s*)?(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]" + _TIME_OF_DAY + r"|\d{4}\s*年\s*\d{1,2}\s*月(?:[上中下]旬|[初底])?|"
+# a bare day is not the end of a longer number (the case number 608号); a year or month in front
+# vouches for it (an address glued to a date: 大厦3022023年3月11日)
+_DATE = re.compile(r"(?:\d{4}\s*年\s*(?:\d{1,2}\s*月\s*)?|\d{1,2}\s*月\s*|(?<![\d.]))\d{1,2}\s*[日号]" + _TIME_OF_DAY + r"|\d{4}\s*年\s*\d{1,2}\s*月(?:[上中下]旬|[初底])?|"
                    r"\d{4}\s*年(?:[上下]半年|[初底])?|\d{1,2}\s*月(?:[上中下]旬|[初底])|[一二三四五六七八九十]+月[一二三四五六七八九十]*[日号]?")
 _CLAUSE = re.compile(r"[^，,；;：:。！？!?]+")
 

@@ -47,3 +47,20 @@ def test_asked_which_year_a_day_without_its_year_is_no_answer():
     s = "1950年5月，解放军攻占海南岛，国军在撤离海南岛的同时，一并撤离永兴岛上的驻军，5月13日，解放军进驻西沙永兴岛。"
     a, b = answer_span("国军在哪一年撤离永兴岛上的驻军？", s)
     assert s[a:b] == "1950年5月"
+
+
+def test_a_date_is_no_tail_of_a_longer_number_and_a_duration_asked_is_no_date():
+    from rag.constraints import answer_kind
+    from rag.span import answer_span
+
+    def span(q, s):
+        r = answer_span(q, s)
+        return r and s[r[0]:r[1]]
+    q = "重庆宇邦是在哪一天申请破产清算的？"
+    assert span(q, "公司收到《民事裁定书》（2023渝 05 破申 608 号），因现有证据不足") is None
+    assert span(q, "8月16日晚间公告，公司收到《民事裁定书》（2023渝 05 破申 608 号）") == "8月16日"
+    # an address glued to the date in the page's text keeps the date whole
+    assert span("事故发生在哪一天？", "住所：赤湾石油大厦3022023年3月11日，由你单位承建的项目发生事故") == "2023年3月11日"
+    # 飞行时间是多少 asks how long, 开幕时间是 when
+    assert answer_kind("高海拔演示飞行的总飞行时间是多少？") == "number"
+    assert answer_kind("博览会的开幕时间是哪天？") == "date"
