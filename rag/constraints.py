@@ -235,6 +235,32 @@ def _with_its_antecedent(quote_n: str, ctx_n: str) -> str:
     return prev + quote_n
 
 
+def _published_before(c: Constraints, article_date: str | None) -> bool:
+    """Whether every day the question counts up to comes after the article was published."""
+    try:
+        published = date.fromisoformat((article_date or "")[:10])
+    except ValueError:
+        return False
+    year = c.years[0] if len(c.years) == 1 else published.year
+    days = []
+    for m, d in c.cutoffs:
+        try:
+            days.append(date(year, m, d) if m else None)
+        except ValueError:
+            days.append(None)
+    return all(d is not None and d > published for d in days) and bool(days)
+
+
+def _sentence_of(part: str, ctx_n: str) -> str:
+    """The sentence of `ctx_n` that `part` is taken from ("" if it is not there)."""
+    at = ctx_n.find(part) if part else -1
+    if at < 0:
+        return ""
+    start = max(ctx_n.rfind(p, 0, at) for p in "。！？!?\n") + 1
+    ends = [i for i in (ctx_n.find(p, at + len(part)) for p in "。！？!?\n") if i >= 0]
+    return ctx_n[start:min(ends) + 1 if ends else len(ctx_n)]
+
+
 def violations(c: Constraints, quote: str, context: str, article_date: str | None) -> list[tuple[str, str]]:
     """The question's constraints that a quote (read within its passage `context` and its
     article's date) contradicts: (kind, words a reader understands)."""
@@ -298,9 +324,13 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
         if not any(f in quote_n or f in ctx_n for f in _ordinal_forms(o)):
             out.append((ORDINAL, f"问的是{o}，引文没有提到"))
     if c.cutoffs:
-        stated = _cutoffs(quote_n)
+        # a part of a sentence ("…达到13.27亿") is counted to the day its sentence says
+        stated = _cutoffs(quote_n) or _cutoffs(_sentence_of(quote_n, ctx_n))
         if stated and not any(_same_day(a, b) for a in c.cutoffs for b in stated):
             out.append((DAY, f"问的是截至{_day_words(c.cutoffs)}，引文说的是截至{_day_words(stated)}"))
+        elif not stated and _published_before(c, article_date):
+            # a count up to 9月30日 is not in an article of 8月16日
+            out.append((DAY, f"问的是截至{_day_words(c.cutoffs)}，文章发表于{article_date[:10]}"))
     # asked 爽约几次 or 哪一年, a sentence without such a number cannot be the answer, however
     # close its topic (the news set's commonest near-miss: the figure asked is not given)
     if c.units and not carries_unit(quote_n, c.units):

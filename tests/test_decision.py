@@ -557,3 +557,15 @@ def test_a_person_asked_for_is_not_the_questions_own_name_nor_an_organisation_fo
     assert kind_matches("person", "乌国家安全局局长马柳克表示，乌方近期还使用新研发的无人艇。", r) is True
     # 谁 alone may be answered by an organisation
     assert kind_matches("person", "中国建筑集团中标。", "哪家公司中标了该项目？") is True
+
+
+def test_a_count_up_to_a_day_is_read_from_the_quotes_sentence_and_not_from_an_earlier_article():
+    c = of_question("截至2023年9月30日，微信及WeChat的合并月活跃账户数是多少？")
+    ctx = "腾讯发布财报。在经营数据方面，截至2023年6月30日，微信及WeChat的合并月活跃账户数达到13.27亿，同比增长2%。QQ的月活跃账户数为5.71亿。"
+    # the model quotes part of the sentence; the sentence says up to which day
+    assert violations(c, "微信及WeChat的合并月活跃账户数达到13.27亿", ctx, "2023-08-16")
+    assert not violations(c, "QQ的月活跃账户数为5.71亿", ctx, "2023-10-16")
+    # an article of 8月16日 cannot count up to 9月30日
+    assert violations(c, "微信的月活跃账户数达到了13.27亿。", "", "2023-08-16")
+    assert not violations(c, "微信的月活跃账户数达到了13.27亿。", "", "2023-10-16")
+    assert not violations(c, "微信的月活跃账户数达到了13.27亿。", "", None)
