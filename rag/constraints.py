@@ -398,8 +398,9 @@ def kind_matches(kind: str | None, quote: str, question: str = "") -> bool | Non
         q = _BYLINE.sub("", q)   # the reporters of （记者 张姗 通讯员 张丽芳） are not who was asked about
         # the question's own names are not the answer (asked who succeeded 李在武, 李在武 is not it)
         people = [t for t in nouns(q, ("nr", "nrt", "nrfg")) if t not in asked]
-        if _ROLE_HOLDER.search(asked):   # 局长是谁 asks for a person, not for the 安全局
-            return bool(people)
+        role = _ROLE_HOLDER.search(asked)
+        if role:   # 局长是谁 asks for a person, not for the 安全局
+            return bool(people) or _titled_name(q, asked[max(0, role.start("role") - 1):role.end("role")], asked)
         orgs = [t for t in nouns(q, ("nt",)) if t not in asked] + [m.group() for m in _ORGANISATION.finditer(q) if m.group() not in asked]
         return bool(people or orgs)
     if kind == "place":
@@ -409,8 +410,19 @@ def kind_matches(kind: str | None, quote: str, question: str = "") -> bool | Non
 
 _ORGANISATION = re.compile(r"[\u4e00-\u9fff]{2,}(?:公司|集团|大学|学院|学校|中学|小学|医院|银行|协会|委员会|中心|基金会|部|局|厅|院|队|团|俱乐部)")
 # a role only a person holds, then 是谁/为谁 (党委书记是谁, 首席专家是谁), or 谁 taking up a post
-_ROLE_HOLDER = re.compile(r"(?:[长员者师手官]|书记|主任|专家|教授|经理|主席|总裁|董事|委员|负责人|创始人|发言人|代表人|大使|演员|导演|作者|记者|医生|教练|嫌疑人)"
+_ROLE_HOLDER = re.compile(r"(?P<role>[长员者师手官]|书记|主任|专家|教授|经理|主席|总裁|董事|委员|负责人|创始人|发言人|代表人|大使|演员|导演|作者|记者|医生|教练|嫌疑人)"
                           r"(?:是|为)谁|谁(?:被任命为|被选为|担任|出任|当选|接任)")
+# what follows a title that is no name (局长表示, 司长在会上)
+_NOT_A_NAME = re.compile(r"表示|说|指出|强调|介绍|在|和|与|及|等|也|都|一行|致辞|出席|主持|会见|带队|称|认为|向|对|于|为|是|的|们")
+
+
+def _titled_name(quote_n: str, title: str, asked: str) -> bool:
+    """A name jieba does not know, after the title asked about: 政务司司长陈国基致辞."""
+    return len(title) >= 2 and any(
+        not _NOT_A_NAME.match(m.group(1)) and m.group(1) not in asked
+        for m in re.finditer(re.escape(title) + r"([\u4e00-\u9fff]{2,3})", quote_n))
+
+
 _BYLINE = re.compile(r"[（(](?:记者|通讯员|特约|实习生|编辑)[^）)]{0,60}[）)]")
 
 

@@ -555,6 +555,10 @@ def test_a_person_asked_for_is_not_the_questions_own_name_nor_an_organisation_fo
     r = "宣布乌方对克里米亚大桥首次遭袭负责的乌克兰国家安全局局长是谁？"
     assert kind_matches("person", "乌克兰国家安全局和乌克兰海军可能在夜间对大桥展开了特别行动。", r) is False
     assert kind_matches("person", "乌国家安全局局长马柳克表示，乌方近期还使用新研发的无人艇。", r) is True
+    # a name jieba does not know, right after the title asked about, is a person too
+    t = "在启动礼上致辞的特区政务司司长是谁？"
+    assert kind_matches("person", "香港特区政府政务司司长陈国基致辞表示，香港与内地同根同源。", t) is True
+    assert kind_matches("person", "特区政府政务司司长表示，香港与内地同根同源。", t) is False
     # 谁 alone may be answered by an organisation
     assert kind_matches("person", "中国建筑集团中标。", "哪家公司中标了该项目？") is True
 
