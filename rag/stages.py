@@ -21,7 +21,8 @@ from . import answerability, prompts
 from .boilerplate import is_code
 from .checks import missing_terms
 from .config import Config
-from .constraints import Constraints, TimeWindow, of_question, time_window
+from .constraints import Constraints, of_question
+from .timewindow import TimeWindow, time_window
 from .context import fit_context
 from .errors import BackendError, RagError
 from .extractive import bm25_idf, dense_sentence_scores, sentence_scores

@@ -528,7 +528,7 @@ def test_rerank_moves_an_article_outside_the_asked_period_k_places_down_not_to_t
     from datetime import date
 
     from rag import stages
-    from rag.constraints import TimeWindow
+    from rag.timewindow import TimeWindow
     from rag.types import Hit
 
     def hit(name, day):
