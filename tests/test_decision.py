@@ -559,6 +559,8 @@ def test_a_person_asked_for_is_not_the_questions_own_name_nor_an_organisation_fo
     t = "在启动礼上致辞的特区政务司司长是谁？"
     assert kind_matches("person", "香港特区政府政务司司长陈国基致辞表示，香港与内地同根同源。", t) is True
     assert kind_matches("person", "特区政府政务司司长表示，香港与内地同根同源。", t) is False
+    # a bare 谁 keeps the question's own names: jieba may not know the answer's (孙綝)
+    assert kind_matches("person", "翌年与全尚、刘丞等人谋划诛杀孙綝。", "孙亮翌年与全尚、刘丞等人谋划诛杀谁？") is True
     # 谁 alone may be answered by an organisation
     assert kind_matches("person", "中国建筑集团中标。", "哪家公司中标了该项目？") is True
 
