@@ -364,12 +364,12 @@ def _new(pattern: re.Pattern, quote: str, question: str) -> bool:
 
 
 _YEAR_ASKED = re.compile(r"哪一?年|何年|几几年|什么年份|[公西]元几年")
+# any year a history answers with (701年, 1717年, 一九四九年), not only 19xx/20xx
+_ANY_YEAR = re.compile(r"(?<![\d.])\d{3,4}\s*年|[一二三四五六七八九〇零]{4}年|(?:公元|西元)前?\s*\d{1,4}")
 
 
 def asks_year(question: str) -> bool:
     return bool(_YEAR_ASKED.search(normalize(question)))
-# any year a history answers with (701年, 1717年, 一九四九年), not only 19xx/20xx
-_ANY_YEAR = re.compile(r"(?<![\d.])\d{3,4}\s*年|[一二三四五六七八九〇零]{4}年|(?:公元|西元)前?\s*\d{1,4}")
 
 
 def _new_year(quote: str, question: str) -> bool:
