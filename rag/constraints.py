@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from .text import normalize, spell_periods
+from .text import normalize, sentence_spans, spell_periods
 from .units import asked_units, carries_unit
 
 # 2021财年 and 2021财政年度 name a year as plainly as 2021年
@@ -230,9 +230,8 @@ def _with_its_antecedent(quote_n: str, ctx_n: str) -> str:
     at = ctx_n.find(quote_n) if _SAME_TIME.match(quote_n) else -1
     if at <= 0:
         return quote_n
-    before = re.split(r"(?<=[。！？；!?;\n])", ctx_n[:at].rstrip())
-    prev = next((x for x in reversed(before) if x.strip()), "")
-    return prev + quote_n
+    prev = [ctx_n[a:b] for a, b in sentence_spans(ctx_n, 0, at)]
+    return (prev[-1] if prev else "") + quote_n
 
 
 def _published_before(c: Constraints, article_date: str | None) -> bool:
@@ -254,11 +253,7 @@ def _published_before(c: Constraints, article_date: str | None) -> bool:
 def _sentence_of(part: str, ctx_n: str) -> str:
     """The sentence of `ctx_n` that `part` is taken from ("" if it is not there)."""
     at = ctx_n.find(part) if part else -1
-    if at < 0:
-        return ""
-    start = max(ctx_n.rfind(p, 0, at) for p in "。！？!?\n") + 1
-    ends = [i for i in (ctx_n.find(p, at + len(part)) for p in "。！？!?\n") if i >= 0]
-    return ctx_n[start:min(ends) + 1 if ends else len(ctx_n)]
+    return next((ctx_n[a:b] for a, b in sentence_spans(ctx_n) if a <= at < b), "")
 
 
 def violations(c: Constraints, quote: str, context: str, article_date: str | None) -> list[tuple[str, str]]:

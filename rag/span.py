@@ -36,7 +36,8 @@ def _typed_matches(kind: str, question: str, text: str) -> list[tuple[int, int]]
                 if units and carries_unit(m.group(), units) and text[m.start() - 1:m.start()] != "第"]
     if kind == "date":
         # asked 哪一年, a day without its year (5月13日) is not the answer
-        return [m.span() for m in _DATE.finditer(text) if not asks_year(question) or "年" in m.group()]
+        year = asks_year(question)
+        return [m.span() for m in _DATE.finditer(text) if not year or "年" in m.group()]
     return []
 
 
