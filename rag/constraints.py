@@ -300,7 +300,7 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
         # as for years, a quote stating a month of its own (not a day: 8月15日 is often only
         # when it was published) speaks of that month, whatever its paragraph lists
         stated = {int(m) for m in _MONTH_STATED.findall(timed)}
-        if stated and not in_quote & set(c.months):
+        if stated and not stated & set(c.months):
             out.append((MONTH, f"问的是{'、'.join(map(str, c.months))}月，引文说的是{'、'.join(map(str, sorted(stated)))}月"))
         elif not any(m in in_quote or m in in_ctx for m in c.months):
             other = sorted(in_quote)
