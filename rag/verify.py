@@ -107,6 +107,7 @@ def make_citation(n: int, hit: Hit, a: int, b: int) -> Citation:
 
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _CONTENT = re.compile(r"[\u4e00-\u9fff0-9]")
+_LATIN = re.compile(r"[a-z]{2,}")
 # what may follow a number as its unit: 200亿元, 2400平方米, 44.88万人, 70%, 50GWh
 _UNIT = re.compile(r"\d+(?:\.\d+)?(?:%|GWh|[万亿千百]?(?:平方米|平方公里|公里|人次|元|人|户|米|吨|天|年|月|日|家|个|项|件|所|支|辆|台|秒|名|次|成|倍|座|亩|份|位|条|度|分钟|小时|周|岁|斤)|[万亿])?")
 
@@ -124,6 +125,10 @@ def answer_supported(answer: str, quotes: list[str]) -> bool:
     if not chars:
         # an English answer to an English question: only numbers can be checked
         return bool(_NUM.search(a)) or bool(re.search(r"[a-z]", a))
+    # a Latin word in a Chinese answer is checkable, and invented if the quote lacks it
+    # ("特朗普 Political Action Committee" from "特朗普的政治行动委员会（PAC）")
+    if re.search(r"[\u4e00-\u9fff]", a) and any(w not in src_nospace for w in _LATIN.findall(a)):
+        return False
     covered = sum(1 for c in chars if c in src_nospace)
     return covered / len(chars) >= 0.7
 

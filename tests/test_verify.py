@@ -62,6 +62,10 @@ def test_answer_support():
     assert answer_supported("退税流程从20天减到3天", q)
     assert not answer_supported("5天", q)
     assert not answer_supported("东湖小学队", q)
+    # a Latin word in a Chinese answer is checked like a number: invented if the quote lacks it
+    pac = ["美国前总统特朗普的政治行动委员会（PAC）在2023年已耗费4020万美元"]
+    assert not answer_supported("特朗普 Political Action Committee", pac)
+    assert answer_supported("特朗普的PAC", pac)
     assert answer_supported("3 days", q)  # English answer: numbers are what can be checked
     assert not answer_supported("7 days", q)
     assert not answer_supported("减到2", q)        # a truncated "20" is not supported by "20天"
