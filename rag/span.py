@@ -45,6 +45,17 @@ _FROM_TO = re.compile(r"(?:从|由)\s*(?P<a>[^，,；;。从]{1,20}?)\s*(?:[\u4e
 _BEFORE = re.compile(r"之前|以前|此前|以往|原来|原先|过去|改革前|[^一-龥]?前[，,]?|起初")
 
 
+_ASKED_TAIL = re.compile(r"(?:多少|几)(.{2,})")
+_NUM_CHARS = "0123456789.,零〇一二两三四五六七八九十百千余多 "
+
+
+def _prefix(a: str, b: str) -> int:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
+
+
 def _common_run(a: str, b: str) -> tuple[int, int]:
     """(length, end in a) of the longest common substring: where a clause repeats the question."""
     best, end = 0, 0
@@ -72,6 +83,16 @@ def _pick(question: str, clause: str, found: list[tuple[int, int]]) -> tuple[int
         sides = {k: [s for s in found if m.start(k) <= s[0] < m.end(k)] for k in ("a", "b")}
         if sides["a"] and sides["b"]:
             return sides["a" if _BEFORE.search(normalize(question)) else "b"][0]
+    # 改建6座大桥、23座中小桥梁, asked 多少座中小桥梁: the number whose words after it repeat the
+    # question's after 多少 (the unit alone is shared by all of them)
+    tail = _ASKED_TAIL.search(normalize(question))
+    if tail:
+        norm = normalize(clause)
+        reach = {s: _prefix(norm[s[0]:].lstrip(_NUM_CHARS), tail.group(1)) for s in found}
+        most = max(reach.values())
+        if most >= 2 and list(reach.values()).count(most) == 1 \
+                and most > max(len(normalize(clause[s[0]:s[1]]).lstrip(_NUM_CHARS)) for s in found if reach[s] == most):
+            return max(found, key=reach.get)
     n, end = _common_run(normalize(clause), normalize(question))
     if n < 2:
         return found[-1]

@@ -64,3 +64,15 @@ def test_a_date_is_no_tail_of_a_longer_number_and_a_duration_asked_is_no_date():
     # 飞行时间是多少 asks how long, 开幕时间是 when
     assert answer_kind("高海拔演示飞行的总飞行时间是多少？") == "number"
     assert answer_kind("博览会的开幕时间是哪天？") == "date"
+
+
+def test_of_several_numbers_the_one_followed_by_the_questions_words_after_how_many():
+    from rag.span import answer_span
+    q = "上海G15嘉浏段拓宽改建工程中，项目团队需要改建多少座中小桥梁？"
+    quote = "项目经理表示，项目团队需要改建6座大桥、23座中小桥梁，以及2处箱涵。"
+    a, b = answer_span(q, quote)
+    assert quote[a:b] == "23座"
+    # the unit alone, shared by both, decides nothing: the clause's wording still does
+    q2 = "项目团队需要改建多少座大桥？"
+    a, b = answer_span(q2, quote)
+    assert quote[a:b] == "6座"
