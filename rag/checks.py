@@ -110,6 +110,8 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
     missing = [t for t in names if t not in near and index.doc_share(t) < HOME_NAME_SHARE]
     if missing:
         missing = _places_set_by_the_article(question, missing, index, hit)
+    if missing:
+        missing = [t for t in missing if not _named_without_its_place(t, near, index, hit)]
     # an article whose title names the person is about them throughout
     people = [t for t in dict.fromkeys(tokenize_people(question)) if t in near and t not in missing
               and t not in normalize(hit.title) and index.doc_share(t) < HOME_NAME_SHARE]
@@ -139,6 +141,19 @@ def _places_set_by_the_article(question: str, missing: list[str], index: Index, 
     text = normalize((art or {}).get("body", "") + (hit.title or ""))
     named = lambda t: _PLACE_SUFFIX.sub("", t) in text   # noqa: E731
     return [t for t in missing if t not in places or not (named(t) or _qualifies_a_named_place(question, t, named))]
+
+
+def _named_without_its_place(name: str, near: str, index: Index, hit: Hit) -> bool:
+    """美国共和党 is 共和党 in a report that says 美国 once: a name made of a word in front
+    (a place, mostly) and a word of two characters or more counts as named when the passage
+    holds the second and the article the first anywhere."""
+    import jieba
+    heads = [w for w in jieba.cut_for_search(name) if len(w) >= 2 and name.startswith(w) and len(name) - len(w) >= 2]
+    if not any(name[len(w):] in near for w in heads):
+        return False
+    art = index.article(hit.article_id)
+    text = normalize((art or {}).get("body", "") + (hit.title or ""))
+    return any(name[len(w):] in near and w in text for w in heads)
 
 
 def _qualifies_a_named_place(question: str, place: str, named) -> bool:
