@@ -575,3 +575,27 @@ def test_a_count_up_to_a_day_is_read_from_the_quotes_sentence_and_not_from_an_ea
     assert violations(c, "微信的月活跃账户数达到了13.27亿。", "", "2023-08-16")
     assert not violations(c, "微信的月活跃账户数达到了13.27亿。", "", "2023-10-16")
     assert not violations(c, "微信的月活跃账户数达到了13.27亿。", "", None)
+
+
+def test_a_quote_stating_its_own_month_is_not_saved_by_the_day_it_was_published():
+    # asked 1至8月, the count 1至7月 reported on 8月10日: 8月 is only the day of the report
+    c = of_question("2023年1至8月，全国铁路完成固定资产投资多少亿元？")
+    quote = "8月10日，记者从国铁集团获悉，今年1至7月，全国铁路完成固定资产投资3713亿元，同比增长7%"
+    assert [k for k, _ in violations(c, quote, quote, "2023-08-10")] == ["month"]
+    aug = "9月10日，记者从国铁集团获悉，今年1至8月，全国铁路完成固定资产投资4682亿元，同比增长7%"
+    assert not violations(c, aug, aug, "2023-09-10")
+
+
+def test_a_name_with_its_country_in_front_is_named_by_the_rest_where_the_article_says_the_country(tmp_path, rag_home):
+    from rag.checks import names_elsewhere
+    from rag.index import Index
+    ix = Index(tmp_path / "ix")
+    body = ("美国《华盛顿时报》报道了总统的假期。\n" + "".join(f"第{i}段回顾了历任总统的度假习惯和白宫的日程安排。\n" for i in range(30)) +
+            "据共和党全国委员会记录，截至2023年7月7日，拜登已休假352天。\n")
+    ix.add_articles([Article(id="vac", title="总统休假", body=body, date="2023-08-10")])
+    from rag.retriever import search
+    hit = next(h for h in search(ix, "共和党全国委员会记录拜登已休假多少天", 10) if "352天" in h.text)
+    assert "美国" not in ix.neighborhood("vac", int(hit.chunk_id.rsplit("#", 1)[1]))
+    assert "美国共和党" not in names_elsewhere("据美国共和党全国委员会记录，拜登已经休假多少天？", ix, hit)
+    # the rest must be in the passage, the front word in the article: 英国 is named nowhere
+    assert names_elsewhere("据英国保守党全国委员会记录，拜登已经休假多少天？", ix, hit)
