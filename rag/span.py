@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .constraints import answer_kind, asks_year
-from .text import normalize
+from .text import common_prefix, normalize
 from .units import UNIT, asked_units, carries_unit
 from .verify import salient_terms
 
@@ -49,13 +49,6 @@ _ASKED_TAIL = re.compile(r"(?:多少|几)(.{2,})")
 _NUM_CHARS = "0123456789.,零〇一二两三四五六七八九十百千余多 "
 
 
-def _prefix(a: str, b: str) -> int:
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
-
-
 def _common_run(a: str, b: str) -> tuple[int, int]:
     """(length, end in a) of the longest common substring: where a clause repeats the question."""
     best, end = 0, 0
@@ -88,7 +81,7 @@ def _pick(question: str, clause: str, found: list[tuple[int, int]]) -> tuple[int
     tail = _ASKED_TAIL.search(normalize(question))
     if tail:
         norm = normalize(clause)
-        reach = {s: _prefix(norm[s[0]:].lstrip(_NUM_CHARS), tail.group(1)) for s in found}
+        reach = {s: common_prefix(norm[s[0]:].lstrip(_NUM_CHARS), tail.group(1)) for s in found}
         most = max(reach.values())
         if most >= 2 and list(reach.values()).count(most) == 1 \
                 and most > max(len(normalize(clause[s[0]:s[1]]).lstrip(_NUM_CHARS)) for s in found if reach[s] == most):

@@ -144,3 +144,11 @@ def split_long(text: str, a: int, b: int, size: int) -> list[tuple[int, int]]:
         a = cut
     out.append((a, b))
     return out
+
+
+def common_prefix(a: str, b: str) -> int:
+    """How many leading characters a and b share."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return n
