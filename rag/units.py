@@ -51,6 +51,9 @@ _TIME_OF_DAY = frozenset({"点", "时", ":"})
 _AGE = re.compile(r"多大年[纪龄]|多大岁数|年龄多大|(?:今年|现在|当时|时年)多大|多大了")
 _AGE_UNITS = frozenset({"岁", "周岁"})
 # 面积有多大, 海拔多高, 多重, 多远: the measure fixes the units (多长 and 多久 do not: 半小时)
+# not 日, 月 or 分: 15日 and 8月 are dates, 3分 a score (a duration says 天, 个月, 分钟)
+DURATION = frozenset({"秒", "秒钟", "分钟", "小时", "个小时", "个多小时", "个半小时", "天", "周", "个周", "星期", "个星期",
+                      "个多星期", "个月", "个多月", "个半月", "年", "个年头", "昼夜", "工作日", "个工作日", "min", "h", "s"})
 _MEASURES = [
     (re.compile(r"面积[^，。？?]{0,4}(?:多大|多少)|多大面积|占地多少"),
      # 90-170平 and 120平米 are how news and estate agents write square metres
@@ -59,6 +62,8 @@ _MEASURES = [
     (re.compile(r"多重|重量是多少|体重是多少"), frozenset({"吨", "公斤", "千克", "克", "斤", "kg", "g", "t"})),
     # a star is light-years away, a ship nautical miles
     (re.compile(r"多远|距离是多少|距离有多少"), frozenset({"公里", "千米", "米", "km", "m", "光年", "海里", "英里"})),
+    # how long something took or lasts is a duration: 15公里 does not answer 用了多长时间
+    (re.compile(r"多长时间|多久|多少时间|(?:时长|耗时|用时|历时|工期|期限)(?:是|为|有|约|大约)?多少(?![\u4e00-\u9fff])"), DURATION),
     # a rate or share (覆盖率, 占比) is a percentage, not the amount it is a share of: asked the
     # forest-cover target, 5344万亩 of farmland is no answer. 汇率, 功率, 频率 ... are not shares.
     (re.compile(r"(?<![汇功频速码倍])(?:率|比例|比重|占比)(?:目标|指标|水平)?"
@@ -122,6 +127,8 @@ def carries_unit(text: str, units: frozenset[str]) -> bool:
     t = normalize(text)
     if "%" in units and re.search(r"百分之|[一二三四五六七八九十]成(?![员本绩果立功])", t):
         return True   # 百分之二十, 三成 are percentages written out
+    if "小时" in units and re.search(r"半(?:个)?(?:小时|天|月|年|分钟)", t):
+        return True   # 半小时, 半个月: a duration without a numeral
     for m in re.finditer(_NUM, t):
         if m.group() == "一":
             continue   # 一张真钞, 一个: an article, not an amount

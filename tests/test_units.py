@@ -146,7 +146,8 @@ def test_a_measure_fixes_its_units():
     assert answer_unfit("PDS 70系统到地球的距离是多少？", "约120光年") is None
     assert answer_unfit("PDS 70系统到地球的距离是多少？", "约120天") is not None
     assert "元" in asked_units("这批消费券的发放总额是多少？")
-    assert asked_units("办完手续用了多长时间？") is None     # 半小时 has no digits: no check
+    # a duration, 半小时 included though it has no digits
+    assert carries_unit("办完跨国过户和报关手续只用了半小时", asked_units("办完手续用了多长时间？"))
     assert "元" in asked_units("欣旺达动力电池项目总投资约多少？")
     assert "元" in asked_units("癌症计划一共投入了多少资金？")
     assert asked_units("一共投资了多少个项目？") is None
@@ -216,3 +217,13 @@ def test_a_day_keeps_the_year_the_quote_gives_it():
     assert with_year("8月11日", "王某于8月11日转账，2023年8月12日到账") == "8月11日"   # only the year right before it
     assert with_year("7月24日", "截至7月24日收盘") == "7月24日"
     assert with_year("2018年7月", "2018年7月起任总经理") == "2018年7月"
+
+
+def test_how_long_it_took_asks_for_a_duration():
+    from rag.units import DURATION, asked_units, carries_unit
+    for q in ("沿河口村被困村民全部转移到安全地带一共用了多长时间？", "停电持续了多久？", "这项工程的工期是多少？"):
+        assert asked_units(q) == DURATION, q
+    assert not carries_unit("救援小组长途奔袭15公里来到被困地点", DURATION)
+    assert not carries_unit("8月15日，会议在市委召开", DURATION)    # a date is no duration
+    for t in ("双边会谈长达10个小时", "用了半小时", "历时两个多月", "共计10天"):
+        assert carries_unit(t, DURATION), t
