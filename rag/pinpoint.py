@@ -6,8 +6,9 @@ reader asked for the number *of 中小桥梁*, and for *the 副司长 of 动植�
 answer is followed by the question's words after 多少, or preceded by the question's words
 before 是谁, pinpoints it; one that only shares the topic does not.
 
-Three shapes, all read off the question's own wording (no list of nouns):
+Four shapes, all read off the question's own wording (no list of nouns):
 - a number question: the words after 多少/几 in the question follow the served number;
+- a number question: the noun it measures (鸟类 in 鸟类有多少种) is in the quote at all;
 - asked 有多高 (多长, 多深 …): the number comes right after 高, as a word of its own or after
   the thing asked about (主塔…塔高);
 - a person question: the words before 是谁 / 叫什么 run up to a new name in the quote.
@@ -47,15 +48,30 @@ def number_reach(question: str, quote: str, at: int | None = None) -> int:
         owner = re.search(r"([\u4e00-\u9fff]?)[有是]?$", qn[:adj.start()]).group(1)
         adj_before = r"(?:^|[^\u4e00-\u9fff]" + (f"|{re.escape(owner)}" if owner else "") + ")" + adj.group(1) \
             + r"(?:度|约|达|为|是|近|超过?)*$"
+    measured = _measured(qn)
     best = 0
     for n in _NUM_END.finditer(q):
         if not n.group().strip(".,") or (at is not None and not n.start() <= at < n.end()):
             continue
+        if measured and measured in q:
+            best = max(best, PINPOINT_MIN["number"])
         if m:
             best = max(best, common_prefix(q[n.end():], m.group(1)))
         if adj and re.search(adj_before, q[max(0, n.start() - 6):n.start()]):
             best = max(best, PINPOINT_MIN["number"])
     return best
+
+
+def _measured(qn: str) -> str | None:
+    """The noun the question measures: 鸟类 in 记录到的鸟类有多少种, 中标率 in 中标率是多少."""
+    m = re.search(r"(?:有|是|为|达|达到|共有|约)?(?:多少|几)", qn)
+    if not m:
+        return None
+    import jieba.posseg as pseg
+    words = list(pseg.cut(qn[:m.start()]))
+    if words and words[-1].flag.startswith("n") and len(words[-1].word) >= 2:
+        return words[-1].word
+    return None
 
 
 def name_reach(question: str, quote: str, answer: str | None = None) -> int:

@@ -59,3 +59,11 @@ def test_decide_serves_the_pinpointing_candidate_over_a_likelier_one(tmp_path, r
     d = stages.decide(run, likeliest)
     assert not d.refused and d.candidate.source == "extractive"
     assert stages.assemble(run, d).text.startswith("23座")
+
+
+def test_the_noun_the_question_measures_must_be_in_the_quote():
+    q = "河南黄河湿地国家级自然保护区三门峡段目前记录到的鸟类有多少种？"
+    assert number_reach(q, "而鸟类从2003年保护区设立前的175种，则增加到了目前的315种") >= 3
+    assert number_reach(q, "如今，在黄河湿地保护区三门峡段，分布有野生动物1066种、昆虫582种") == 0
+    # after the number as well as before it
+    assert number_reach("今年沈阳全市计划整治楼道供热设施的小区有几个？", "814个小区") >= 3
