@@ -134,12 +134,17 @@ YEAR, MONTH, PERIOD, ORDINAL, UNIT, DAY = "year", "month", "period", "ordinal", 
 # with the eighth session's other constraints: docs/EVALS.md).
 HARD = (YEAR, MONTH, PERIOD, ORDINAL, UNIT, DAY)
 _CUTOFF = re.compile(r"截[至止]到?(?:当地时间|北京时间|美东时间)?\s*(?:(?:19|20)\d{2}\s*年\s*)?(?:(1[0-2]|0?[1-9])\s*月\s*)?([12]\d|3[01]|0?[1-9])\s*[日号]"
-                     r"|(?:(1[0-2]|0?[1-9])\s*月\s*)?([12]\d|3[01]|0?[1-9])\s*[日号]\s*(?:收盘|收市|闭市)")
+                     r"|(?:(1[0-2]|0?[1-9])\s*月\s*)?([12]\d|3[01]|0?[1-9])\s*[日号]\s*(?:收盘|收市|闭市)"
+                     # the end of a span of days: 7月29日至8月1日 is counted up to 8月1日
+                     r"|(?<!\d)(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号](?:\s*\d{1,2}\s*[时点])?\s*(?:至|到|—|－|-|~|～)\s*"
+                     r"(?:(1[0-2]|0?[1-9])\s*月\s*)?([12]\d|3[01]|0?[1-9])\s*[日号]")
 
 
 def _cutoffs(text: str) -> list[tuple[int | None, int]]:
-    """The days a running figure is counted up to: 截至8月16日, 截至当地时间10日, 17日收盘."""
-    return [(int(m1 or m2) if (m1 or m2) else None, int(d1 or d2)) for m1, d1, m2, d2 in _CUTOFF.findall(text)]
+    """The days a running figure is counted up to: 截至8月16日, 截至当地时间10日, 17日收盘,
+    7月29日至8月1日."""
+    return [(int(m1 or m2 or m3) if (m1 or m2 or m3) else None, int(d1 or d2 or d3))
+            for m1, d1, m2, d2, m3, d3 in _CUTOFF.findall(text)]
 
 
 def _same_day(a: tuple[int | None, int], b: tuple[int | None, int]) -> bool:

@@ -599,3 +599,11 @@ def test_a_name_with_its_country_in_front_is_named_by_the_rest_where_the_article
     assert "美国共和党" not in names_elsewhere("据美国共和党全国委员会记录，拜登已经休假多少天？", ix, hit)
     # the rest must be in the passage, the front word in the article: 英国 is named nowhere
     assert names_elsewhere("据英国保守党全国委员会记录，拜登已经休假多少天？", ix, hit)
+
+
+def test_a_span_of_days_is_counted_up_to_its_last_day():
+    c = of_question("截至7月30日，威高福建三家血透中心累计转移收治莆田肾病患者多少人次？")
+    quote = "7月29日至8月1日，威高在福建的三处血透中心紧急联手，转移收治莆田地区的肾病患者，160名患者得以正常透析治疗。"
+    assert [k for k, _ in violations(c, quote, quote, "2023-08-02")] == ["day"]
+    same = "7月28日至30日，威高在福建的三处血透中心转移收治肾病患者120人次。"
+    assert not violations(c, same, same, "2023-08-02")
