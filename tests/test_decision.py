@@ -601,6 +601,18 @@ def test_a_name_with_its_country_in_front_is_named_by_the_rest_where_the_article
     assert names_elsewhere("据英国保守党全国委员会记录，拜登已经休假多少天？", ix, hit)
 
 
+def test_a_place_with_one_character_after_it_is_named_by_the_place(tmp_path, rag_home):
+    from rag.checks import names_elsewhere
+    from rag.index import Index
+    ix = Index(tmp_path / "ix")
+    body = "10日至13日，《宝岛一村》经典版15周年巡演登陆北京，在天桥艺术中心连演4场，累计吸引6000多名观众观看。"
+    ix.add_articles([Article(id="tour", title="宝岛一村巡演", body=body, date="2023-08-14")])
+    from rag.retriever import search
+    hit = search(ix, "宝岛一村巡演吸引了多少观众", 1)[0]
+    assert "北京站" not in names_elsewhere("《宝岛一村》巡演北京站连演4场，累计吸引了多少观众观看？", ix, hit)
+    assert "上海站" in names_elsewhere("《宝岛一村》巡演上海站连演4场，累计吸引了多少观众观看？", ix, hit)
+
+
 def test_a_span_of_days_is_counted_up_to_its_last_day():
     c = of_question("截至7月30日，威高福建三家血透中心累计转移收治莆田肾病患者多少人次？")
     quote = "7月29日至8月1日，威高在福建的三处血透中心紧急联手，转移收治莆田地区的肾病患者，160名患者得以正常透析治疗。"
