@@ -170,3 +170,31 @@ def whole_name(question: str, answer: str, quote: str) -> str:
     if head == i or i - head > _NAME_REACH:
         return answer
     return quote[head:i] + a
+
+
+_ASKED_NOUN_MAX = 8
+
+
+def with_asked_noun(question: str, answer: str, quote: str) -> str:
+    """A counted answer with the noun the question counts, when the quote puts it right after:
+    asked 多少个行政村, "178个" in 覆盖178个行政村 is "178个行政村" (the reader sees what was
+    counted, as the quote says it). Only all the question says after the unit, up to its
+    clause's end and at most 8 characters, exactly as the question words it."""
+    tail = _ASKED_TAIL.search(normalize(question))
+    a, q = normalize(answer), normalize(quote)
+    i = q.find(a) if a else -1
+    num = re.match(r".*[\d.,]\s*(?:余|多)?", a)
+    if not tail or i < 0 or not num or len(a) != len(answer) or len(q) != len(quote):
+        return answer
+    unit = a[num.end():]
+    if not tail.group(1).startswith(unit):
+        return answer
+    # all the question says after the unit, to its clause's end: a part of it (医院参 of
+    # 医院参与) would be cut mid-word
+    noun = re.match(r"[^，,。？?！!；;：:的是了吗呢]*", tail.group(1)[len(unit):]).group()
+    if len(noun) > _ASKED_NOUN_MAX:
+        return answer
+    after = q[i + len(a):]
+    if len(noun) >= 2 and after.startswith(noun):
+        return answer + quote[i + len(a):i + len(a) + len(noun)]
+    return answer

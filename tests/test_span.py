@@ -76,3 +76,19 @@ def test_of_several_numbers_the_one_followed_by_the_questions_words_after_how_ma
     q2 = "项目团队需要改建多少座大桥？"
     a, b = answer_span(q2, quote)
     assert quote[a:b] == "6座"
+
+
+def test_a_counted_answer_takes_the_noun_the_question_counts():
+    from rag.span import with_asked_noun
+    assert with_asked_noun("门头沟区摸排评估要覆盖多少个行政村？", "178个", "摸排评估将覆盖178个行政村，") == "178个行政村"
+    assert with_asked_noun("大运会艺术体操项目一共决出多少枚金牌？", "8枚", "共决出8枚金牌。") == "8枚金牌"
+    # only all of what the question says after the unit: 医院参 of 医院参与 is cut mid-word
+    assert with_asked_noun("一共有多少家医院参与？", "87家", "共87家医院参加了活动") == "87家"
+    # nothing after the unit, or another noun after it in the quote: as it was
+    assert with_asked_noun("投资多少亿元？", "3713亿元", "投资3713亿元，同比") == "3713亿元"
+    assert with_asked_noun("已恢复多少处通讯基站？", "742处", "已恢复742处基站") == "742处"
+
+
+def test_new_taiwan_dollars_are_a_currency():
+    from rag.units import complete
+    assert complete("14990", "HTC U23标准版售价14990新台币（约合人民币3433元）") == "14990新台币"
