@@ -133,7 +133,7 @@ def answer_supported(answer: str, quotes: list[str]) -> bool:
     return covered / len(chars) >= 0.7
 
 
-_LEVEL_ASKED = re.compile(r"哪一?个?(省|县|镇|乡|村)")
+_LEVEL_ASKED = re.compile(r"哪一?个?(省|县|镇|乡|村|区(?!域)|邦)")
 
 
 def answer_unfit(question: str, answer: str) -> str | None:

@@ -227,3 +227,11 @@ def test_how_long_it_took_asks_for_a_duration():
     assert not carries_unit("8月15日，会议在市委召开", DURATION)    # a date is no duration
     for t in ("双边会谈长达10个小时", "用了半小时", "历时两个多月", "共计10天"):
         assert carries_unit(t, DURATION), t
+
+
+def test_asked_which_district_or_state_an_answer_of_another_level_is_unfit():
+    assert answer_unfit("8月6日晚印度大巴坠河，事发地位于印度哪个邦？", "吉里迪")
+    assert answer_unfit("8月6日晚印度大巴坠河，事发地位于印度哪个邦？", "贾坎德邦") is None
+    assert answer_unfit("北京平原区哪个区的地下水位回升幅度最大？", "马厂")
+    assert answer_unfit("北京平原区哪个区的地下水位回升幅度最大？", "顺义区") is None
+    assert answer_unfit("这片水域属于哪个区域？", "渤海") is None   # 区域 is no district
