@@ -134,7 +134,8 @@ def carries_unit(text: str, units: frozenset[str]) -> bool:
         if m.group() == "一":
             continue   # 一张真钞, 一个: an article, not an amount
         after = re.sub(r"^\s*(?:余|多)?\s*[十百千万亿]*(?:余|多)?\s*", "", t[m.end():m.end() + 12])
-        unit = next((u for u in units if after.startswith(u)), None)
+        # 32.55亿元新台币: the currency after 元
+        unit = next((u for u in units if after.startswith(u) or u in _CURRENCIES and after.startswith("元" + u)), None)
         if unit is None and "人" in units and re.search(r"人口|人数|居民", t[max(0, m.start() - 5):m.start()]):
             unit = "人"   # 人口達2,790,060: the noun comes before the number
         if unit is None:

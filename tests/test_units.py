@@ -235,3 +235,8 @@ def test_asked_which_district_or_state_an_answer_of_another_level_is_unfit():
     assert answer_unfit("北京平原区哪个区的地下水位回升幅度最大？", "马厂")
     assert answer_unfit("北京平原区哪个区的地下水位回升幅度最大？", "顺义区") is None
     assert answer_unfit("这片水域属于哪个区域？", "渤海") is None   # 区域 is no district
+
+
+def test_a_currency_written_after_yuan_is_that_currency():
+    assert carries_unit("上市募集32.55亿元新台币", asked_units("上市募集了多少新台币？"))
+    assert not carries_unit("上市募集32.55亿元", asked_units("上市募集了多少新台币？"))
