@@ -109,3 +109,24 @@ def reach(question: str, quote: str, answer: str | None, span: tuple[int, int] |
     if kind == "person":
         return name_reach(question, quote, answer)
     return 0
+
+
+def pinpointed(question: str, passing: list) -> list:
+    """Of the passing candidates (rag.answerability.Candidate), those whose answer sits against
+    the question's own wording (23座中小桥梁 for 多少座中小桥梁, 副司长王新武 for 副司长是谁),
+    when some do; the decision then chooses among them only."""
+    if len(passing) < 2:
+        return passing
+    from .span import answer_span
+    r = {id(c): reach(question, c.quote, c.answer, None if c.answer else answer_span(question, c.quote)) for c in passing}
+    top = max(r.values())
+    if top < PINPOINT_MIN.get(answer_kind(question), 99):
+        return passing
+    kept = [c for c in passing if r[id(c)] == top]
+    # the model's answer stands in the pinpointing sentence (it quoted "王伟" alone): served as
+    # the short answer there, not the whole sentence
+    for a in [c.answer for c in passing if c.source == "llm" and c.answer]:
+        for c in kept:
+            if c.answer is None and reach(question, c.quote, a, None) == top:
+                c.answer = a
+    return kept

@@ -21,7 +21,7 @@ from . import answerability, prompts
 from .boilerplate import is_code
 from .checks import missing_terms
 from .config import Config
-from .constraints import Constraints, answer_kind, of_question
+from .constraints import Constraints, of_question
 from .timewindow import TimeWindow, time_window
 from .context import fit_context
 from .errors import BackendError, RagError
@@ -30,7 +30,7 @@ from .index import Index
 from .llm import describe_api_error
 from .retriever import fuse, search
 from .rewrite import rewrite_followup
-from .pinpoint import PINPOINT_MIN, reach
+from .pinpoint import pinpointed
 from .span import answer_span, whole_name, with_asked_noun
 from .text import find_verbatim, normalize, sentence_spans
 from .translate import interleave, keep_what_the_reader_said, needs_translation, to_chinese
@@ -313,26 +313,6 @@ def decide(run: Run, decider: answerability.Decider | None = None) -> Decision:
         reason = (f"最接近的引文与问题不够相符（“{best.quote[:40]}”，可信度{best.score:.2f}，低于{d.threshold:.2f}）"
                   f"（the nearest quote scores {best.score:.2f}, under the threshold {d.threshold:.2f}）")
     return Decision("decide", True, reason, best.score, d.threshold, best)
-
-
-def pinpointed(question: str, passing: list[answerability.Candidate]) -> list[answerability.Candidate]:
-    """Of the passing candidates, those whose answer sits against the question's own wording
-    (23座中小桥梁 for 多少座中小桥梁, 副司长王新武 for 副司长是谁: rag/pinpoint.py), when
-    some do; the decision then chooses among them only."""
-    if len(passing) < 2:
-        return passing
-    r = {id(c): reach(question, c.quote, c.answer, None if c.answer else answer_span(question, c.quote)) for c in passing}
-    top = max(r.values())
-    if top < PINPOINT_MIN.get(answer_kind(question), 99):
-        return passing
-    kept = [c for c in passing if r[id(c)] == top]
-    # the model's answer stands in the pinpointing sentence (it quoted "王伟" alone): served as
-    # the short answer there, not the whole sentence
-    for a in [c.answer for c in passing if c.source == "llm" and c.answer]:
-        for c in kept:
-            if c.answer is None and reach(question, c.quote, a, None) == top:
-                c.answer = a
-    return kept
 
 
 def serve_order(c: answerability.Candidate) -> tuple:
