@@ -255,16 +255,22 @@ def test_relative_time_restricts_to_its_period_and_the_answer_says_so(tmp_path, 
     assert b.citations and b.citations[0].article_id == "old"
 
 
+def _indexed_hit(tmp_path, article, query, holding=None):
+    """An index of one article and the first hit for `query` (holding that text, if given)."""
+    from rag.index import Index
+    from rag.retriever import search
+    ix = Index(tmp_path / "ix")
+    ix.add_articles([article])
+    return ix, next(h for h in search(ix, query, 10) if holding is None or holding in h.text)
+
+
 def test_a_place_named_once_in_the_article_sets_the_scene_but_an_organisation_does_not(tmp_path, rag_home):
     from rag.checks import names_elsewhere
-    from rag.index import Index
-    ix = Index(tmp_path / "ix")
     filler = "".join(f"第{i}段介绍了灾后重建的进展情况，各部门加强协作，确保群众生活秩序尽快恢复正常。\n" for i in range(40))
     body = ("北京遭遇强降雨后，中信银行捐款支持救灾。\n" + filler +
             "市国资委此次组织北控集团、城建集团等7家市属国有企业到房山区开展援建工作。\n")
-    ix.add_articles([Article(id="aid", title="援建工作启动", body=body, date="2023-08-10")])
-    from rag.retriever import search
-    hit = next(h for h in search(ix, "市国资委组织7家市属国有企业到房山区开展援建", 10) if "7家" in h.text)
+    ix, hit = _indexed_hit(tmp_path, Article(id="aid", title="援建工作启动", body=body, date="2023-08-10"),
+                           "市国资委组织7家市属国有企业到房山区开展援建", holding="7家")
     assert "北京" not in ix.neighborhood("aid", int(hit.chunk_id.rsplit("#", 1)[1]))   # only far away
     assert "北京市" not in names_elsewhere("北京市国资委组织了几家市属国企到房山区开展援建？", ix, hit)
     # 北京地区 is 北京 too (found on CMRC twins: 香港地区, 西藏地区); 华北地区 is not named anywhere
@@ -279,12 +285,8 @@ def test_a_place_named_once_in_the_article_sets_the_scene_but_an_organisation_do
 
 def test_a_province_before_a_county_the_article_names_only_qualifies_it(tmp_path, rag_home):
     from rag.checks import names_elsewhere
-    from rag.index import Index
-    ix = Index(tmp_path / "ix")
     body = "近日，安化县仙溪派出所破获一起盗窃蜂箱案。养蜂人熊先生发现加盟养蜂场的蜂箱少了8箱，于是报了警。"
-    ix.add_articles([Article(id="bee", title="蜂箱被盗案告破", body=body, date="2023-08-10")])
-    from rag.retriever import search
-    hit = search(ix, "熊先生蜂箱少了几箱", 5)[0]
+    ix, hit = _indexed_hit(tmp_path, Article(id="bee", title="蜂箱被盗案告破", body=body, date="2023-08-10"), "熊先生蜂箱少了几箱")
     # a reader writes 湖南安化县; the local report never says 湖南
     assert names_elsewhere("湖南安化县仙溪派出所破获的盗窃案中，熊先生被偷了多少箱蜂箱？", ix, hit) == []
     # a province alone, or before something that is not a place the article names, must still be there
@@ -588,13 +590,10 @@ def test_a_quote_stating_its_own_month_is_not_saved_by_the_day_it_was_published(
 
 def test_a_name_with_its_country_in_front_is_named_by_the_rest_where_the_article_says_the_country(tmp_path, rag_home):
     from rag.checks import names_elsewhere
-    from rag.index import Index
-    ix = Index(tmp_path / "ix")
     body = ("美国《华盛顿时报》报道了总统的假期。\n" + "".join(f"第{i}段回顾了历任总统的度假习惯和白宫的日程安排。\n" for i in range(30)) +
             "据共和党全国委员会记录，截至2023年7月7日，拜登已休假352天。\n")
-    ix.add_articles([Article(id="vac", title="总统休假", body=body, date="2023-08-10")])
-    from rag.retriever import search
-    hit = next(h for h in search(ix, "共和党全国委员会记录拜登已休假多少天", 10) if "352天" in h.text)
+    ix, hit = _indexed_hit(tmp_path, Article(id="vac", title="总统休假", body=body, date="2023-08-10"),
+                           "共和党全国委员会记录拜登已休假多少天", holding="352天")
     assert "美国" not in ix.neighborhood("vac", int(hit.chunk_id.rsplit("#", 1)[1]))
     assert "美国共和党" not in names_elsewhere("据美国共和党全国委员会记录，拜登已经休假多少天？", ix, hit)
     # the rest must be in the passage, the front word in the article: 英国 is named nowhere
@@ -603,12 +602,8 @@ def test_a_name_with_its_country_in_front_is_named_by_the_rest_where_the_article
 
 def test_a_place_with_one_character_after_it_is_named_by_the_place(tmp_path, rag_home):
     from rag.checks import names_elsewhere
-    from rag.index import Index
-    ix = Index(tmp_path / "ix")
     body = "10日至13日，《宝岛一村》经典版15周年巡演登陆北京，在天桥艺术中心连演4场，累计吸引6000多名观众观看。"
-    ix.add_articles([Article(id="tour", title="宝岛一村巡演", body=body, date="2023-08-14")])
-    from rag.retriever import search
-    hit = search(ix, "宝岛一村巡演吸引了多少观众", 1)[0]
+    ix, hit = _indexed_hit(tmp_path, Article(id="tour", title="宝岛一村巡演", body=body, date="2023-08-14"), "宝岛一村巡演吸引了多少观众")
     assert "北京站" not in names_elsewhere("《宝岛一村》巡演北京站连演4场，累计吸引了多少观众观看？", ix, hit)
     assert "上海站" in names_elsewhere("《宝岛一村》巡演上海站连演4场，累计吸引了多少观众观看？", ix, hit)
 
