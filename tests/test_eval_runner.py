@@ -38,6 +38,7 @@ def test_seed_style_eval_writes_reports(fixture_index, tmp_path):
     assert rep["refusal"]["rule_refusals_with_answer_in_top_chunk"] == 0
     assert rep["citation"]["precision"] == 1.0 and rep["citation"]["recall"] == 1.0
     assert rep["retrieval"]["recall@5"] == 1.0
+    assert rep["retrieval"]["document"]["recall@5"] == 1.0 and rep["retrieval"]["in_sources"] == 1.0
     rows = [json.loads(l) for l in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {r["id"] for r in rows} == {"a", "b", "c", "d"} and all("scores" in r for r in rows)
     html = (out / "report.html").read_text(encoding="utf-8")
@@ -145,3 +146,32 @@ def test_each_citation_is_checked_against_the_claim_it_stands_behind():
     assert runner._claims("中信银行：200万元[1]；泰隆银行：80万元[2]") == {1: "200万元", 2: "80万元"}
     assert runner._claims("3天[1]") == {1: "3天"}
     assert runner._claims("青山水库：资料中没有找到；南山樱桃：50吨[1]") == {1: "50吨"}
+
+
+def test_document_rank_counts_each_document_once():
+    # an article's chunks cluster on a question it answers: a gold article behind three
+    # chunks of one other article and one of another is the third document, not the fifth
+    from rag.types import Hit
+    hits = [Hit(chunk_id=f"{a}#{n}", article_id=a, title="", date=None, start=0, end=1, text="", score=0.0)
+            for a, n in (("x", 0), ("x", 1), ("x", 2), ("y", 0), ("gold", 3), ("z", 0))]
+    assert runner.document_rank(hits, {"gold"}.__contains__) == 3
+    assert runner.document_rank(hits, {"none"}.__contains__) is None
+
+
+def test_english_questions_are_ranked_as_the_answer_path_searches_them(fixture_index, tmp_path, monkeypatch):
+    # without a model the answer path searches an English question by meaning only; its
+    # English words matched by keyword would rank by whichever article has "the" and "of"
+    row = {"id": "e", "question": "How long is the second phase of Metro Line 9?", "answers": ["12.6公里"],
+           "answerable": True, "article_ids": ["metro-line-9"], "category": "english"}
+    p = tmp_path / "en.jsonl"
+    p.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+    seen = []
+    real = runner.search
+
+    def spy(index, query, k=None, **kw):
+        seen.append(kw.get("dense_only"))
+        return real(index, query, k, **kw)
+    monkeypatch.setattr(runner, "search", spy)
+    rep = runner.run(p, retrieval_only=True, index=fixture_index)
+    assert seen == [True]
+    assert rep["retrieval"]["document"]["recall@1"] == 1.0

@@ -14,6 +14,7 @@ from ..errors import InputError
 from ..index import Index, open_index
 from ..qa import answer
 from ..retriever import check_question, search
+from ..translate import needs_translation
 from ..text import normalize
 from ..verify import answer_supported
 from . import negatives as negatives_mod
@@ -45,6 +46,9 @@ def load_jsonl(path: Path, skipped: list[dict] | None = None) -> list[Question]:
     return out
 
 
+DOC_DEPTH = 40   # chunks searched for the document ranks
+
+
 def _group(index: Index, article_id: str, cache: dict) -> set[str]:
     """The article and the reprints recorded against it: a reprint is not indexed again, so
     a gold reprint is found under the id of the copy that is (rag/writer.py)."""
@@ -67,6 +71,27 @@ def _chunk_rank_by_text(hits, q: Question, index: Index, groups: dict) -> tuple[
             if c is None and any(g in normalize(h.text) for g in golds):
                 c = r
     return c, a
+
+
+def document_rank(hits, is_gold) -> int | None:
+    """1-based rank of the first gold document among the distinct documents of `hits`: the
+    same article's second and third chunks take no place (an article's chunks cluster on a
+    question it answers, and counting them put a gold article found third at rank 5)."""
+    seen: list[str] = []
+    for h in hits:
+        if h.article_id in seen:
+            continue
+        seen.append(h.article_id)
+        if is_gold(h.article_id):
+            return len(seen)
+    return None
+
+
+def _gold_document(q: Question, index: Index, groups: dict, squad: bool):
+    gold = set(q.article_ids or [q.article_id])
+    if squad:
+        return gold.__contains__
+    return lambda a: a in gold or bool(_group(index, a, groups) & gold)
 
 
 def _claims(text: str) -> dict[int, str]:
@@ -135,7 +160,8 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
             raise InputError(f"{sorted(bad)} shape the index; they cannot be overridden at query time")
         ix.config = cfg = cfg.replace(llm=llm, **(overrides or {}))
     k_eval = max(10, k or cfg.k)
-    rows, chunk_ranks, art_ranks, lat_r, lat_a = [], [], [], [], []
+    depth = max(DOC_DEPTH, k_eval)   # enough chunks for ten distinct documents
+    rows, chunk_ranks, art_ranks, doc_ranks, source_ranks, lat_r, lat_a = [], [], [], [], [], [], []
     groups: dict[str, set[str]] = {}   # article id -> it and its reprints
     for i, q in enumerate(questions):
         try:
@@ -146,15 +172,22 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
         t = time.perf_counter()
         # retrieval metrics use the question with its history's questions in front (the
         # answer path rewrites follow-ups itself)
-        hits = search(ix, " ".join([h[0] for h in (q.history or [])] + [q.question]), k_eval)
+        # a question with no Chinese is searched by meaning only, as the answer path does
+        # without a model to translate it (rag/stages.py)
+        asked = " ".join([h[0] for h in (q.history or [])] + [q.question])
+        deep = search(ix, asked, depth, dense_only=needs_translation(asked))
+        hits = deep[:k_eval]
         lat_r.append((time.perf_counter() - t) * 1000)
         row = {"id": q.id, "question": q.question, "category": q.category, "answerable": q.answerable,
                "gold": q.answers}
+        is_gold = _gold_document(q, ix, groups, squad) if q.answerable else None
         if q.answerable:
             c, a = first_relevant(hits, q) if squad else _chunk_rank_by_text(hits, q, ix, groups)
             chunk_ranks.append(c)
             art_ranks.append(a)
-            row.update(chunk_rank=c, article_rank=a, answer_in_top_chunk=bool(hits) and contains(hits[0].text, q.answers))
+            doc_ranks.append(document_rank(deep, is_gold))
+            row.update(chunk_rank=c, article_rank=a, document_rank=doc_ranks[-1],
+                       answer_in_top_chunk=bool(hits) and contains(hits[0].text, q.answers))
         if not retrieval_only:
             ref = q.as_of or as_of
             ans = answer(q.question, history=q.history, k=k, index=ix, as_of=date.fromisoformat(ref) if ref else None)
@@ -163,6 +196,11 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
                        standalone_question=ans.standalone_question, notes=ans.notes, timings=ans.timings,
                        model=ans.model)
             row["scores"] = score_answer(q, ans, ix)
+            if q.answerable:
+                # the sources the reader was shown: the answer path's own retrieval (a
+                # translation of an English question, the question's period preferred)
+                source_ranks.append(document_rank(ans.contexts, is_gold))
+                row["source_rank"] = source_ranks[-1]
             row["decision"] = ans.decision
         row["retrieve_ms"] = lat_r[-1]
         rows.append(row)
@@ -180,6 +218,9 @@ def run(path: Path | str, *, limit: int | None = None, seed: int = 0, llm: str |
         if progress:
             progress(i + 1, len(questions))
     report = summarize(rows, chunk_ranks, art_ranks, lat_r, lat_a, retrieval_only)
+    report["retrieval"]["document"] = ranks_to_metrics(doc_ranks)
+    if source_ranks:
+        report["retrieval"]["in_sources"] = _rate(sum(r is not None for r in source_ranks), len(source_ranks))
     report["skipped"] = {"n": len(skipped), "rows": skipped}
     if negatives and not retrieval_only:
         report["sweep"] = negatives_mod.sweep(rows)
