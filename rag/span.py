@@ -198,3 +198,21 @@ def with_asked_noun(question: str, answer: str, quote: str) -> str:
     if len(noun) >= 2 and after.startswith(noun):
         return answer + quote[i + len(a):i + len(a) + len(noun)]
     return answer
+
+
+# a question about a change: its answer's sign is the reader's first doubt
+_CHANGE_ASKED = re.compile(r"增速|增幅|增长|增加|下降|降幅|降低|减少|上涨|下跌|涨幅|跌幅|提高|提升|回升|回落|上升|下滑|同比|环比|变化")
+_DIRECTION = re.compile(r"(?:增长|增加|下降|降低|减少|上涨|下跌|提高|提升|回升|回落|上升|下滑|增|降|涨|跌)(?:了|约|近|达)?$")
+
+
+def with_direction(question: str, answer: str, quote: str) -> str:
+    """A change answered by its size alone ("3.6%" for 增速是多少) leaves out whether it rose
+    or fell; the quote's direction word right before the number goes with it (增长3.6%, 平均
+    降低3%), verbatim, so the answer stays a piece of the quote."""
+    a, q = normalize(answer), normalize(quote)
+    i = q.find(a) if a else -1
+    if i < 0 or not _CHANGE_ASKED.search(normalize(question)) or not re.match(r"[\d.]", a) \
+            or len(a) != len(answer) or len(q) != len(quote):
+        return answer
+    m = _DIRECTION.search(q[max(0, i - 4):i])
+    return quote[i - len(m.group()):i] + answer if m else answer

@@ -89,6 +89,17 @@ def test_a_counted_answer_takes_the_noun_the_question_counts():
     assert with_asked_noun("已恢复多少处通讯基站？", "742处", "已恢复742处基站") == "742处"
 
 
+def test_a_change_keeps_its_direction():
+    from rag.span import with_direction
+    # 3.6% alone does not say whether it rose or fell
+    assert with_direction("今年上半年，湖南省地区生产总值的增速是多少？", "3.6%", "湖南省地区生产总值同比增长3.6%，") == "增长3.6%"
+    assert with_direction("续航里程预期平均降低多少？", "3%", "将续航里程预期平均降低3%") == "降低3%"
+    assert with_direction("利润同比变化多少？", "3%", "利润同比下降了3%") == "下降了3%"
+    # not asked about a change, or no direction word right before the number: as it was
+    assert with_direction("营收是多少？", "3%", "营收增长3%") == "3%"
+    assert with_direction("利润同比变化多少？", "3%", "利润同比为3%") == "3%"
+
+
 def test_new_taiwan_dollars_are_a_currency():
     from rag.units import complete
     assert complete("14990", "HTC U23标准版售价14990新台币（约合人民币3433元）") == "14990新台币"
