@@ -1,6 +1,6 @@
 """The held-out news question sets (evals/news_qa_holdout.jsonl, evals/news_qa_holdout2.jsonl,
 evals/news_qa_holdout3.jsonl, evals/news_qa_holdout4.jsonl, evals/news_qa_holdout5.jsonl,
-evals/news_qa_holdout6.jsonl, evals/news_qa_holdout7.jsonl, evals/news_qa_holdout8.jsonl, evals/news_qa_holdout9.jsonl, evals/news_qa_holdout10.jsonl, evals/news_qa_holdout11.jsonl and evals/news_qa_holdout12.jsonl) are well-formed, share no article with the development set (evals/news_qa.jsonl)
+evals/news_qa_holdout6.jsonl, evals/news_qa_holdout7.jsonl, evals/news_qa_holdout8.jsonl, evals/news_qa_holdout9.jsonl, evals/news_qa_holdout10.jsonl, evals/news_qa_holdout11.jsonl, evals/news_qa_holdout12.jsonl and evals/news_qa_holdout13.jsonl) are well-formed, share no article with the development set (evals/news_qa.jsonl)
 nor with each other, and their gold answers really are in the CRUD-RAG news sample.
 (evals/news_qa_english.jsonl repeats dev rows with their articles, so the check against the development set
 covers it.)
@@ -40,6 +40,7 @@ SETS = {
     "news_qa_holdout10.jsonl": (r"h10-\d{3}", "holdout10", ["news_qa.jsonl", "news_qa_holdout.jsonl", "news_qa_holdout2.jsonl", "news_qa_holdout3.jsonl", "news_qa_holdout4.jsonl", "news_qa_holdout5.jsonl", "news_qa_holdout6.jsonl", "news_qa_holdout7.jsonl", "news_qa_holdout8.jsonl", "news_qa_holdout9.jsonl"]),
     "news_qa_holdout11.jsonl": (r"h11-\d{3}", "holdout11", ["news_qa.jsonl", "news_qa_holdout.jsonl", "news_qa_holdout2.jsonl", "news_qa_holdout3.jsonl", "news_qa_holdout4.jsonl", "news_qa_holdout5.jsonl", "news_qa_holdout6.jsonl", "news_qa_holdout7.jsonl", "news_qa_holdout8.jsonl", "news_qa_holdout9.jsonl", "news_qa_holdout10.jsonl"]),
     "news_qa_holdout12.jsonl": (r"h12-\d{3}", "holdout12", ["news_qa.jsonl", "news_qa_holdout.jsonl", "news_qa_holdout2.jsonl", "news_qa_holdout3.jsonl", "news_qa_holdout4.jsonl", "news_qa_holdout5.jsonl", "news_qa_holdout6.jsonl", "news_qa_holdout7.jsonl", "news_qa_holdout8.jsonl", "news_qa_holdout9.jsonl", "news_qa_holdout10.jsonl", "news_qa_holdout11.jsonl"]),
+    "news_qa_holdout13.jsonl": (r"h13-\d{3}", "holdout13", ["news_qa.jsonl", "news_qa_holdout.jsonl", "news_qa_holdout2.jsonl", "news_qa_holdout3.jsonl", "news_qa_holdout4.jsonl", "news_qa_holdout5.jsonl", "news_qa_holdout6.jsonl", "news_qa_holdout7.jsonl", "news_qa_holdout8.jsonl", "news_qa_holdout9.jsonl", "news_qa_holdout10.jsonl", "news_qa_holdout11.jsonl", "news_qa_holdout12.jsonl"]),
 }
 
 
