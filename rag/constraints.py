@@ -320,8 +320,11 @@ def violations(c: Constraints, quote: str, context: str, article_date: str | Non
             out.append((PERIOD, f"问的是{'、'.join(c.periods)}，引文说的是{'、'.join(sorted(in_quote))}"))
         elif not in_quote and in_ctx and not in_ctx & set(c.periods):
             out.append((PERIOD, f"问的是{'、'.join(c.periods)}，引文所在段落说的是{'、'.join(sorted(in_ctx))}"))
+    # sites that space digits from Chinese (IT之家's "第 50 万台") write the same ordinal
+    spaced = re.compile(r"\s+")
+    quote_d, ctx_d = spaced.sub("", quote_n), spaced.sub("", ctx_n)
     for o in c.ordinals:
-        if not any(f in quote_n or f in ctx_n for f in _ordinal_forms(o)):
+        if not any(f in quote_d or f in ctx_d for f in _ordinal_forms(o)):
             out.append((ORDINAL, f"问的是{o}，引文没有提到"))
     if c.cutoffs:
         # a part of a sentence ("…达到13.27亿") is counted to the day its sentence says

@@ -37,6 +37,8 @@ def test_a_figure_of_another_year_or_ordinal_violates_the_question():
     assert not violations(of_question("西米德兰兹郡的第一大城市是什么？"), "伯明翰是第1大城市。", "", None)
     assert not violations(of_question("第12届运动会在哪里举行？"), "第十二届运动会在成都举行。", "", None)
     assert not violations(of_question("香港杜鹃第一次被发现是在什么时候？"), "于1847年在香港岛首次发现。", "", None)
+    # a site that spaces digits from Chinese writes the same ordinal (第 50 万台 is 第50万台)
+    assert not violations(of_question("长城炮第50万台整车是在哪个工厂下线的？"), "长城炮在重庆智慧工厂迎来第 50 万台整车下线", "", None)
     # past 99 there is no Chinese form to compare, only the number as written
     assert violations(of_question("第133届广交会有多少采购商？"), "第134届广交会吸引了20万名采购商。", "", None)
     assert kind_matches("number", "参会者达500人") and kind_matches("number", "会议圆满结束") is False
