@@ -202,7 +202,7 @@ def with_asked_noun(question: str, answer: str, quote: str) -> str:
 
 # a question about a change: its answer's sign is the reader's first doubt
 _CHANGE_ASKED = re.compile(r"增速|增幅|增长|增加|下降|降幅|降低|减少|上涨|下跌|涨幅|跌幅|提高|提升|回升|回落|上升|下滑|同比|环比|变化")
-_DIRECTION = re.compile(r"(?:增长|增加|下降|降低|减少|上涨|下跌|提高|提升|回升|回落|上升|下滑|增|降|涨|跌)(?:了|约|近|达)?$")
+_DIRECTION = re.compile(r"(?:增长|增加|下降|降低|减少|上涨|下跌|提高|提升|回升|回落|上升|下滑|增|降|涨|跌)(?:了|约|近|达)?\s*$")
 
 
 def with_direction(question: str, answer: str, quote: str) -> str:
@@ -214,5 +214,5 @@ def with_direction(question: str, answer: str, quote: str) -> str:
     if i < 0 or not _CHANGE_ASKED.search(normalize(question)) or not re.match(r"[\d.]", a) \
             or len(a) != len(answer) or len(q) != len(quote):
         return answer
-    m = _DIRECTION.search(q[max(0, i - 4):i])
+    m = _DIRECTION.search(q[max(0, i - 5):i])
     return quote[i - len(m.group()):i] + answer if m else answer

@@ -95,6 +95,7 @@ def test_a_change_keeps_its_direction():
     assert with_direction("今年上半年，湖南省地区生产总值的增速是多少？", "3.6%", "湖南省地区生产总值同比增长3.6%，") == "增长3.6%"
     assert with_direction("续航里程预期平均降低多少？", "3%", "将续航里程预期平均降低3%") == "降低3%"
     assert with_direction("利润同比变化多少？", "3%", "利润同比下降了3%") == "下降了3%"
+    assert with_direction("营收同比增长多少？", "12.5%", "营收同比增长 12.5%") == "增长 12.5%"
     # not asked about a change, or no direction word right before the number: as it was
     assert with_direction("营收是多少？", "3%", "营收增长3%") == "3%"
     assert with_direction("利润同比变化多少？", "3%", "利润同比为3%") == "3%"
