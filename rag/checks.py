@@ -101,7 +101,8 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
     A person is held closer: given the quote's span [a, b) of `hit`, its paragraph or the
     one before must name them. A feature story introduces 徐淑坤 and, three paragraphs
     later, says some technicians earn 10,000 a month; that is not 徐淑坤's salary."""
-    names = [t for t in dict.fromkeys(tokenize_names(without_kind_words(question))) if t not in QUESTION_WORDS]
+    names = [t for t in dict.fromkeys(tokenize_names(without_kind_words(question)))
+             if t not in QUESTION_WORDS and not _generic_body(t)]
     if not names:
         return []
     if near is None:   # the caller may pass the normalized neighborhood it already read
@@ -128,6 +129,24 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
             window = normalize(art["body"][paras[max(0, first - 1)][0]:paras[last][1]])
             missing += [t for t in people if t not in window]
     return missing
+
+
+_BODY = re.compile(r"(?:局|法院|检察院|队|所|厅|署|委|办|处|站|台)$")
+
+
+def _generic_body(t: str) -> bool:
+    """交警大队, 公安局, 人民法院: jieba tags a kind of public body a name (nt), but which one
+    the question means is its place (硚口, 武汉市), and a report may call it 交通大队. A body
+    with a name in it (厦门大学, 美国政府) or another ending (音乐学院, not 影视学院) stays a name."""
+    import jieba
+    import jieba.posseg as pseg
+    if not _BODY.search(t) or [w.flag for w in pseg.cut(t)] != ["nt"]:
+        return False
+    parts = [w for w in jieba.cut_for_search(t) if w != t and len(w) >= 2]
+    return bool(parts) and not any(pseg.dt.word_tag_tab.get(p) in _NAME_FLAGS for p in parts)
+
+
+_NAME_FLAGS = {"nr", "ns", "nz", "nrt", "nrfg"}
 
 
 _PLACE_SUFFIX = re.compile(r"(?<=..)(?:地区|省|市|县|区|州|镇|乡|村)$")

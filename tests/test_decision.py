@@ -285,6 +285,17 @@ def test_a_place_named_once_in_the_article_sets_the_scene_but_an_organisation_do
     assert "中信银行" in names_elsewhere("中信银行组织了几家市属国企到房山区开展援建？", ix, hit)
 
 
+def test_a_kind_of_public_body_is_not_a_name_the_passage_must_repeat(tmp_path, rag_home):
+    from rag.checks import names_elsewhere
+    body = "一名女子从月湖桥上跳入汉江，武汉市公安局硚口区交通大队辅警韩靖毫不犹豫跃入水中，将女子救起。"
+    ix, hit = _indexed_hit(tmp_path, Article(id="rescue", title="辅警跳江救人", body=body, date="2023-07-28"), "辅警跳入汉江救起女子")
+    # 交警大队 is the reader's word for 交通大队: which body is meant is 硚口's
+    assert names_elsewhere("从月湖桥跳入汉江救起轻生女子的硚口交警大队辅警是谁？", ix, hit) == []
+    # a body with its own name, or a school of a university, must still be named
+    assert "厦门大学" in names_elsewhere("厦门大学的辅警是谁？", ix, hit)
+    assert "音乐学院" in names_elsewhere("音乐学院的辅警是谁？", ix, hit)
+
+
 def test_a_province_before_a_county_the_article_names_only_qualifies_it(tmp_path, rag_home):
     from rag.checks import names_elsewhere
     body = "近日，安化县仙溪派出所破获一起盗窃蜂箱案。养蜂人熊先生发现加盟养蜂场的蜂箱少了8箱，于是报了警。"
