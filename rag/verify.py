@@ -144,7 +144,8 @@ def answer_unfit(question: str, answer: str) -> str | None:
     q = normalize(question)
     if len(a) >= 2 and a in q:
         return "only repeats the question"
-    core = [ch for ch in a if not ch.isspace()]
+    # digits are not words: 10300辆次 does not rephrase a question dated 2023年8月6日
+    core = [ch for ch in a if not ch.isspace() and not ch.isdigit()]
     if len(core) >= 6 and sum(ch in q for ch in core) / len(core) >= 0.85:
         return "only rephrases the question"   # 灵水村一名60岁的老人, asked that old man's name
     level = _LEVEL_ASKED.search(q)

@@ -180,6 +180,8 @@ def test_an_answer_cut_inside_a_word_ends_at_the_word():
 def test_an_answer_that_rephrases_the_question_is_unfit():
     assert answer_unfit("灵水村那位受伤的60岁老人叫什么名字？", "灵水村一名60岁的老人")
     assert answer_unfit("灵水村那位受伤的60岁老人叫什么名字？", "王某某") is None
+    # a count whose digits the question's date happens to hold rephrases nothing
+    assert answer_unfit("港珠澳大桥珠海公路口岸2023年8月6日的出入境车辆达到多少辆次？", "10300辆次") is None
     assert complete("20天", "退税流程从20天减到3天") == "20天"          # 天减 is jieba's glue, not a word
     assert complete("2024年3月1日", "自2024年3月1日起施行") == "2024年3月1日"
 
