@@ -216,3 +216,15 @@ def with_direction(question: str, answer: str, quote: str) -> str:
         return answer
     m = _DIRECTION.search(q[max(0, i - 5):i])
     return quote[i - len(m.group()):i] + answer if m else answer
+
+
+_BOUND = re.compile(r"超过|超出|少于|低于|高于|多于|大于|小于|足|到|满|逾")
+
+
+def with_negation(answer: str, quote: str) -> str:
+    """A bound the quote negates keeps its 不: "超过5个" of 不超过5个字 says the opposite."""
+    a, q = normalize(answer), normalize(quote)
+    i = q.find(a) if a else -1
+    if i > 0 and q[i - 1] == "不" and _BOUND.match(a) and len(q) == len(quote):
+        return quote[i - 1] + answer
+    return answer

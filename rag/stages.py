@@ -31,7 +31,7 @@ from .llm import describe_api_error
 from .retriever import fuse, search
 from .rewrite import rewrite_followup
 from .pinpoint import pinpointed
-from .span import answer_span, whole_name, with_asked_noun, with_direction
+from .span import answer_span, whole_name, with_asked_noun, with_direction, with_negation
 from .text import find_verbatim, normalize, sentence_spans
 from .translate import interleave, keep_what_the_reader_said, needs_translation, to_chinese
 from .types import REFUSAL_TEXT, Answer, Citation, Hit
@@ -351,6 +351,7 @@ def assemble(run: Run, decision: Decision) -> Answer:
             text = with_year(complete(cite.quote[span[0]:span[1]], cite.quote[span[0]:]), cite.quote) if span else cite.quote
         if text != cite.quote:
             text = with_direction(run.asked, with_asked_noun(run.asked, text, cite.quote), cite.quote)
+            text = with_negation(text, cite.quote)
         text += "[1]"
         if len(cite.quote) < FRAGMENT:
             # "杨光明" or "2023年7月25日" alone proves nothing: the reader is shown its sentence

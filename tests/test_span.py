@@ -101,6 +101,14 @@ def test_a_change_keeps_its_direction():
     assert with_direction("利润同比变化多少？", "3%", "利润同比为3%") == "3%"
 
 
+def test_a_negated_bound_keeps_its_negation():
+    from rag.span import with_negation
+    quote = "省域公用品牌名称要不超过5个字，能体现湖北茶的文化底蕴"
+    assert with_negation("超过5个", quote) == "不超过5个"
+    assert with_negation("5个字", quote) == "5个字"
+    assert with_negation("超过1万辆次", "首次突破单日1万辆次，超过1万辆次") == "超过1万辆次"
+
+
 def test_new_taiwan_dollars_are_a_currency():
     from rag.units import complete
     assert complete("14990", "HTC U23标准版售价14990新台币（约合人民币3433元）") == "14990新台币"
