@@ -131,6 +131,21 @@ def names_elsewhere(question: str, index: Index, hit: Hit, a: int | None = None,
     return missing
 
 
+# a train, a draw, a street number: K1178次, 23080期, 南京东路100号
+_IDENTIFIER = re.compile(r"(?<![A-Za-z\d])[A-Za-z]{0,2}\d{3,}(?=次|期|号)")
+
+
+def identifiers_elsewhere(question: str, index: Index, hit: Hit) -> list[str]:
+    """Numbered things the question names (K1178次列车, 大乐透23080期) that the quote's article
+    never mentions: a report on another train or draw does not answer for this one."""
+    ids = list(dict.fromkeys(_IDENTIFIER.findall(normalize(question))))
+    if not ids:
+        return []
+    art = index.article(hit.article_id) or {}
+    text = re.sub(r"\s+", "", normalize((art.get("body") or hit.text) + (hit.title or "")))
+    return [i for i in ids if i not in text]
+
+
 _BODY = re.compile(r"(?:局|法院|检察院|队|所|厅|署|委|办|处|站|台)$")
 
 

@@ -296,6 +296,22 @@ def test_a_kind_of_public_body_is_not_a_name_the_passage_must_repeat(tmp_path, r
     assert "音乐学院" in names_elsewhere("音乐学院的辅警是谁？", ix, hit)
 
 
+def test_a_numbered_thing_the_article_never_mentions_blocks(tmp_path, rag_home):
+    from rag.answerability import Candidate, features
+    from rag.constraints import of_question
+    body = "体彩超级大乐透第23088期开奖。本期全国开出一等奖4注，单注奖金797万余元。"
+    ix, hit = _indexed_hit(tmp_path, Article(id="draw", title="大乐透开奖", body=body, date="2023-07-17"), "大乐透一等奖单注奖金")
+    a = hit.text.index("本期")
+    cand = Candidate(hit, a, hit.text.index("元", a) + 1, 0)
+    q = "体彩超级大乐透23080期的一等奖单注奖金是多少？"
+    features(q, cand, ix, lambda t: 1.0, of_question(q), 0)
+    assert cand.blocked and any("23080" in w for w in cand.why_not)
+    cand = Candidate(hit, a, hit.text.index("元", a) + 1, 0)
+    q = "体彩超级大乐透23088期的一等奖单注奖金是多少？"
+    features(q, cand, ix, lambda t: 1.0, of_question(q), 0)
+    assert not cand.blocked, cand.why_not
+
+
 def test_a_province_before_a_county_the_article_names_only_qualifies_it(tmp_path, rag_home):
     from rag.checks import names_elsewhere
     body = "近日，安化县仙溪派出所破获一起盗窃蜂箱案。养蜂人熊先生发现加盟养蜂场的蜂箱少了8箱，于是报了警。"

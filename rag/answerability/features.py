@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from ..checks import junk, names_elsewhere
+from ..checks import identifiers_elsewhere, junk, names_elsewhere
 from ..constraints import HARD, Constraints, kind_matches, violations
 from ..rivals import rivals
 from ..span import answer_span
@@ -93,6 +93,11 @@ def features(question: str, cand: Candidate, index, idf, cons: Constraints, n_mi
         # CMRC twins, blocking these costs nothing against weighing them (docs/EVALS.md)
         cand.blocked = True
         cand.why_not.append(f"引文所在段落没有提到{'、'.join(missing_names)}")
+    numbered = identifiers_elsewhere(question, index, h)
+    if numbered:
+        # K1178次's delay is not told by a report on another train
+        cand.blocked = True
+        cand.why_not.append(f"引文所在文章没有提到{'、'.join(numbered)}")
     for asked, other in (rivals(question, cand.quote) if names else ()):
         # the quote says it of another entity (太原市 for 大同市, 男子 for 女子): measured on
         # served answers of every saved run, it fired on wrong ones only (docs/EVALS.md)
