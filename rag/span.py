@@ -175,16 +175,23 @@ def whole_name(question: str, answer: str, quote: str) -> str:
 _ASKED_NOUN_MAX = 8
 
 
+def _placed(answer: str, quote: str) -> tuple[str, str, int]:
+    """The normalized answer and quote, and where the one starts in the other: -1 when it is
+    not there, or when normalizing changed a length (offsets would not map back)."""
+    a, q = normalize(answer), normalize(quote)
+    i = q.find(a) if a else -1
+    return a, q, i if len(a) == len(answer) and len(q) == len(quote) else -1
+
+
 def with_asked_noun(question: str, answer: str, quote: str) -> str:
     """A counted answer with the noun the question counts, when the quote puts it right after:
     asked 多少个行政村, "178个" in 覆盖178个行政村 is "178个行政村" (the reader sees what was
     counted, as the quote says it). Only all the question says after the unit, up to its
     clause's end and at most 8 characters, exactly as the question words it."""
     tail = _ASKED_TAIL.search(normalize(question))
-    a, q = normalize(answer), normalize(quote)
-    i = q.find(a) if a else -1
+    a, q, i = _placed(answer, quote)
     num = re.match(r".*[\d.,]\s*(?:余|多)?", a)
-    if not tail or i < 0 or not num or len(a) != len(answer) or len(q) != len(quote):
+    if not tail or i < 0 or not num:
         return answer
     unit = a[num.end():]
     if not tail.group(1).startswith(unit):
@@ -209,10 +216,8 @@ def with_direction(question: str, answer: str, quote: str) -> str:
     """A change answered by its size alone ("3.6%" for 增速是多少) leaves out whether it rose
     or fell; the quote's direction word right before the number goes with it (增长3.6%, 平均
     降低3%), verbatim, so the answer stays a piece of the quote."""
-    a, q = normalize(answer), normalize(quote)
-    i = q.find(a) if a else -1
-    if i < 0 or not _CHANGE_ASKED.search(normalize(question)) or not re.match(r"[\d.]", a) \
-            or len(a) != len(answer) or len(q) != len(quote):
+    a, q, i = _placed(answer, quote)
+    if i < 0 or not _CHANGE_ASKED.search(normalize(question)) or not re.match(r"[\d.]", a):
         return answer
     m = _DIRECTION.search(q[max(0, i - 5):i])
     return quote[i - len(m.group()):i] + answer if m else answer
@@ -223,8 +228,7 @@ _BOUND = re.compile(r"超过|超出|少于|低于|高于|多于|大于|小于|�
 
 def with_negation(answer: str, quote: str) -> str:
     """A bound the quote negates keeps its 不: "超过5个" of 不超过5个字 says the opposite."""
-    a, q = normalize(answer), normalize(quote)
-    i = q.find(a) if a else -1
-    if i > 0 and q[i - 1] == "不" and _BOUND.match(a) and len(q) == len(quote):
+    a, q, i = _placed(answer, quote)
+    if i > 0 and q[i - 1] == "不" and _BOUND.match(a):
         return quote[i - 1] + answer
     return answer
